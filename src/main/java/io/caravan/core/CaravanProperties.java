@@ -1,0 +1,54 @@
+package io.caravan.core;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings shared by every flow. Flows keep their own settings under {@code caravan.<flow>}.
+ *
+ * @param instanceName shown in job_runs and logs; defaults to the host name
+ * @param db           where Caravan keeps its own tables
+ * @param admin        the operator API's bearer token
+ * @param routes       extra YAML routes loaded from a directory
+ * @param jobs         jobs declared in configuration, or overrides (cron, time zone, enabled) of a flow's own jobs
+ */
+@Validated
+@ConfigurationProperties("caravan")
+public record CaravanProperties(
+        @NotBlank String instanceName,
+        @Valid @NotNull Db db,
+        @Valid @NotNull Admin admin,
+        @Valid @NotNull Routes routes,
+        @Valid Map<String, JobSpec> jobs) {
+
+    public CaravanProperties {
+        jobs = jobs == null ? Map.of() : Map.copyOf(jobs);
+    }
+
+    public record Db(@NotBlank @Pattern(regexp = "[a-z_][a-z0-9_]{0,62}", message = "must be a lower-case SQL identifier") String schema) {
+    }
+
+    /** The API refuses to start without a token rather than run open. */
+    public record Admin(@NotBlank(message = "must be set (environment variable CARAVAN_ADMIN_TOKEN): the operator API never runs open") String token) {
+    }
+
+    public record Routes(String dir) {
+    }
+
+    /**
+     * A job declared or overridden in configuration.
+     *
+     * @param cron     Quartz cron expression with seconds, e.g. {@code 0 0 9 * * ?}
+     * @param timeZone e.g. {@code Asia/Tehran}; defaults to UTC
+     * @param endpoint Camel endpoint that does the work (needed for jobs no flow declares), e.g. {@code direct:my-route}
+     * @param enabled  false removes the job from the schedule; it can still be run by hand
+     */
+    public record JobSpec(String cron, String timeZone, String endpoint, @DefaultValue("true") boolean enabled, String description) {
+    }
+}

@@ -1,0 +1,86 @@
+package io.caravan.ops;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class JobRunRepository {
+
+    private static final String COLUMNS = "id, job, trigger, instance, started_at, finished_at, status, rows, error";
+
+    private final JdbcTemplate jdbc;
+
+    public JobRunRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public long start(String job, String trigger, String instance) {
+        return jdbc.queryForObject(
+                "INSERT INTO job_runs (job, trigger, instance, status) VALUES (?, ?, ?, 'running') RETURNING id",
+                Long.class, job, trigger, instance);
+    }
+
+    public void finish(long id, String status, Long rows, String error) {
+        jdbc.update("UPDATE job_runs SET finished_at = clock_timestamp(), status = ?, rows = ?, error = ? WHERE id = ?",
+                status, rows, error, id);
+    }
+
+    public long recordSkipped(String job, String trigger, String instance, String reason) {
+        return jdbc.queryForObject("""
+                INSERT INTO job_runs (job, trigger, instance, status, finished_at, error)
+                VALUES (?, ?, ?, 'skipped', now(), ?) RETURNING id""", Long.class, job, trigger, instance, reason);
+    }
+
+    /**
+     * Called while holding the job's lock: any other 'running' row of the job belongs to a process that died.
+     */
+    public int markAbandoned(String job, long currentRunId) {
+        return jdbc.update("""
+                UPDATE job_runs SET status = 'abandoned', finished_at = now(),
+                       error = 'the instance running it stopped before the run finished'
+                WHERE job = ? AND status = 'running' AND id <> ?""", job, currentRunId);
+    }
+
+    public Optional<JobRun> find(long id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM job_runs WHERE id = ?", JobRunRepository::map, id)
+                .stream().findFirst();
+    }
+
+    public List<JobRun> list(String job, int limit) {
+        if (job == null || job.isBlank()) {
+            return jdbc.query("SELECT " + COLUMNS + " FROM job_runs ORDER BY id DESC LIMIT ?", JobRunRepository::map, limit);
+        }
+        return jdbc.query("SELECT " + COLUMNS + " FROM job_runs WHERE job = ? ORDER BY id DESC LIMIT ?",
+                JobRunRepository::map, job, limit);
+    }
+
+    /** The newest run of every job that has one. */
+    public Map<String, JobRun> lastRuns() {
+        Map<String, JobRun> last = new HashMap<>();
+        jdbc.query("SELECT DISTINCT ON (job) " + COLUMNS + " FROM job_runs ORDER BY job, id DESC",
+                (ResultSet rs) -> {
+                    JobRun run = map(rs, 0);
+                    last.put(run.job(), run);
+                });
+        return last;
+    }
+
+    static JobRun map(ResultSet rs, int row) throws SQLException {
+        long rows = rs.getLong("rows");
+        return new JobRun(rs.getLong("id"), rs.getString("job"), rs.getString("trigger"), rs.getString("instance"),
+                instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")), rs.getString("status"),
+                rs.wasNull() ? null : rows, rs.getString("error"));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,295 @@
+package io.caravan.outbox;
+
+import io.caravan.core.CaravanProperties;
+import io.caravan.core.Secrets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers outbox events to their handler routes. Wakes on PostgreSQL NOTIFY (sent by a trigger on insert) and
+ * also polls, so a lost notification only delays delivery. Each event is claimed with FOR UPDATE SKIP LOCKED inside
+ * a transaction that lasts while its handler runs, so instances never deliver the same event at the same time, and a
+ * handler that writes through Spring's JDBC support commits its writes together with "done".
+ * A failing event waits with exponential backoff; after {@code max-attempts} it moves to dead_letters.
+ */
+@Component
+public class OutboxDispatcher implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ProducerTemplate template;
+    private final OutboxProperties properties;
+    private final MeterRegistry meters;
+    private final ApplicationEventPublisher events;
+    private final String channel;
+
+    private volatile boolean running;
+    private Thread listener;
+    private ExecutorService workers;
+    private Instant lastCleanup = Instant.EPOCH;
+
+    public OutboxDispatcher(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                            ProducerTemplate template, OutboxProperties properties, CaravanProperties caravan,
+                            MeterRegistry meters, ApplicationEventPublisher events) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.template = template;
+        this.properties = properties;
+        this.meters = meters;
+        this.events = events;
+        this.channel = caravan.db().schema() + "_outbox";
+        Gauge.builder("caravan.outbox.pending", this, d -> d.count("SELECT count(*) FROM outbox WHERE done_at IS NULL"))
+                .description("Events waiting for delivery").register(meters);
+        Gauge.builder("caravan.outbox.dead.letters", this,
+                        d -> d.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL"))
+                .description("Events that failed every attempt and were not replayed").register(meters);
+    }
+
+    private double count(String sql) {
+        try {
+            Long value = jdbc.queryForObject(sql, Long.class);
+            return value == null ? 0 : value;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            LOG.info("Outbox dispatcher disabled (caravan.outbox.enabled=false)");
+            return;
+        }
+        running = true;
+        workers = Executors.newFixedThreadPool(properties.workers(), runnable -> {
+            Thread thread = new Thread(runnable, "caravan-outbox-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        listener = new Thread(this::listen, "caravan-outbox-listener");
+        listener.setDaemon(true);
+        listener.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (listener != null) {
+            listener.interrupt();
+            try {
+                listener.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                workers.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After Camel's routes are up (they start in the default phase) and stopped before them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    private void listen() {
+        Duration reconnectDelay = Duration.ofSeconds(1);
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN \"" + channel + "\"");
+                }
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                reconnectDelay = Duration.ofSeconds(1);
+                while (running) {
+                    drain();
+                    cleanupNow();
+                    pg.getNotifications((int) Math.max(1, nextWait().toMillis()));
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("Outbox listener lost its connection ({}); retrying in {}", Secrets.describe(e), reconnectDelay);
+                sleep(reconnectDelay);
+                reconnectDelay = reconnectDelay.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                        ? Duration.ofSeconds(30) : reconnectDelay.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Until the next event becomes due, but never longer than the poll interval. */
+    private Duration nextWait() {
+        Long millis = jdbc.queryForObject("""
+                SELECT CEIL(EXTRACT(EPOCH FROM (min(available_at) - now())) * 1000)::bigint
+                FROM outbox WHERE done_at IS NULL""", Long.class);
+        Duration poll = properties.pollInterval();
+        if (millis == null) {
+            return poll;
+        }
+        return millis <= 0 ? Duration.ofMillis(1) : Duration.ofMillis(Math.min(millis, poll.toMillis()));
+    }
+
+    /** Hands due events to the workers until none is left. */
+    public void drain() {
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < properties.workers(); i++) {
+            running.add(workers.submit(() -> {
+                while (this.running && deliverOne()) {
+                    // keep going while events are due
+                }
+            }));
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.warn("Outbox worker failed: {}", Secrets.describe(e));
+            }
+        }
+    }
+
+    private record Pending(long id, String type, String payload, int attempts, Instant createdAt) {
+    }
+
+    /** @return true if an event was claimed (delivered or not) */
+    boolean deliverOne() {
+        Boolean claimed = transactions.execute(status -> {
+            List<Pending> rows = jdbc.query("""
+                    SELECT id, type, payload::text AS payload, attempts, created_at FROM outbox
+                    WHERE done_at IS NULL AND available_at <= now()
+                    ORDER BY available_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                    (rs, n) -> new Pending(rs.getLong("id"), rs.getString("type"), rs.getString("payload"),
+                            rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant()));
+            if (rows.isEmpty()) {
+                return false;
+            }
+            Pending event = rows.get(0);
+            Object savepoint = status.createSavepoint();
+            try {
+                handle(event);
+                jdbc.update("UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                        event.id());
+                outcome(event.type(), "delivered");
+            } catch (Exception e) {
+                // Whatever the handler wrote is undone; the failure itself is recorded in the same transaction.
+                status.rollbackToSavepoint(savepoint);
+                failed(event, e);
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(claimed);
+    }
+
+    private void handle(Pending event) throws Exception {
+        String endpoint = properties.endpointFor(event.type());
+        if (endpoint.startsWith("direct:") && !endpoint.contains("?")) {
+            // Fail at once when no route handles this type, instead of waiting for a consumer to appear.
+            endpoint = endpoint + "?block=false";
+        }
+        Exchange result = template.send(endpoint, exchange -> {
+            exchange.getIn().setBody(event.payload());
+            exchange.getIn().setHeader(OutboxHeaders.EVENT_ID, event.id());
+            exchange.getIn().setHeader(OutboxHeaders.EVENT_TYPE, event.type());
+            exchange.getIn().setHeader(OutboxHeaders.ATTEMPTS, event.attempts());
+        });
+        if (result.getException() != null) {
+            throw result.getException();
+        }
+    }
+
+    private void failed(Pending event, Exception error) {
+        int attempts = event.attempts() + 1;
+        String message = Secrets.describe(error);
+        if (attempts >= properties.maxAttempts()) {
+            jdbc.update("""
+                    INSERT INTO dead_letters (event_id, type, payload, created_at, attempts, last_error)
+                    SELECT id, type, payload, created_at, ?, ? FROM outbox WHERE id = ?""", attempts, message, event.id());
+            jdbc.update("DELETE FROM outbox WHERE id = ?", event.id());
+            outcome(event.type(), "dead-lettered");
+            LOG.error("Outbox event {} ({}) failed {} times and was moved to dead_letters: {}", event.id(), event.type(),
+                    attempts, message);
+            events.publishEvent(new DeadLetteredEvent(event.id(), event.type(), attempts, message));
+        } else {
+            Duration backoff = properties.backoffAfter(attempts);
+            jdbc.update("""
+                    UPDATE outbox SET attempts = ?, last_error = ?, available_at = now() + (? * interval '1 millisecond')
+                    WHERE id = ?""", attempts, message, backoff.toMillis(), event.id());
+            outcome(event.type(), "retried");
+            LOG.warn("Outbox event {} ({}) failed (attempt {} of {}), next try in {}: {}", event.id(), event.type(),
+                    attempts, properties.maxAttempts(), backoff, message);
+        }
+    }
+
+    private void outcome(String type, String outcome) {
+        Counter.builder("caravan.outbox.deliveries").description("Outbox delivery attempts by outcome")
+                .tag("type", type).tag("outcome", outcome).register(meters).increment();
+    }
+
+    private void cleanupNow() {
+        if (Duration.between(lastCleanup, Instant.now()).compareTo(Duration.ofHours(1)) < 0) {
+            return;
+        }
+        lastCleanup = Instant.now();
+        int removed = jdbc.update("DELETE FROM outbox WHERE done_at < now() - (? * interval '1 second')",
+                properties.retention().toSeconds());
+        if (removed > 0) {
+            LOG.info("Removed {} delivered outbox events older than {}", removed, properties.retention());
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Published when an event is moved to dead_letters; admin alerts listen to it. */
+    public record DeadLetteredEvent(long eventId, String type, int attempts, String error) {
+    }
+}

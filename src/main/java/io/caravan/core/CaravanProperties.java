@@ -38,7 +38,7 @@ public record CaravanProperties(
     public record Admin(@NotBlank(message = "must be set (environment variable CARAVAN_ADMIN_TOKEN): the operator API never runs open") String token) {
     }
 
-    public record Routes(String dir) {
+    public record Routes(String dir, boolean reload) {
     }
 
     /**

@@ -140,7 +140,13 @@ public class JobRunner implements DisposableBean {
         if (rows == null) {
             rows = result.getMessage().getBody();
         }
-        return rows instanceof Number number ? number.longValue() : null;
+        if (rows instanceof Number number) {
+            return number.longValue();
+        }
+        if (rows instanceof String text && text.strip().matches("\\d{1,18}")) {
+            return Long.parseLong(text.strip());
+        }
+        return null;
     }
 
     private void count(String job, String status) {

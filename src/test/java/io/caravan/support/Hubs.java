@@ -1,0 +1,25 @@
+package io.caravan.support;
+
+import io.caravan.CaravanApplication;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts whole hubs by hand, for tests that need several at once or a restart on the same schema. */
+public final class Hubs {
+
+    private Hubs() {
+    }
+
+    public static ConfigurableApplicationContext start(String schema, Map<String, Object> extra, Class<?>... sources) {
+        Map<String, Object> properties = new HashMap<>(TestEnvironment.hubProperties(schema));
+        properties.putAll(extra);
+        Class<?>[] all = new Class<?>[sources.length + 1];
+        all[0] = CaravanApplication.class;
+        System.arraycopy(sources, 0, all, 1, sources.length);
+        SpringApplication application = new SpringApplicationBuilder(all).properties(properties).build();
+        return application.run();
+    }
+}

@@ -1,5 +1,6 @@
 package io.caravan.ops;
 
+import java.util.Date;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.builder.RouteBuilder;
@@ -46,7 +47,10 @@ public class JobRoutes extends RouteBuilder {
                     job.timeZone().getId())
                     .routeId("job-" + name)
                     .routeDescription("Schedule of job " + name + ": " + job.cron() + " " + job.timeZone().getId())
-                    .process(exchange -> runner.runScheduled(name));
+                    .process(exchange -> {
+                        Date scheduled = exchange.getIn().getHeader("scheduledFireTime", Date.class);
+                        runner.runScheduled(name, scheduled == null ? null : scheduled.toInstant());
+                    });
         }
     }
 

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class JobRunRepository {
 
-    private static final String COLUMNS = "id, job, trigger, instance, started_at, finished_at, status, rows, error";
+    private static final String COLUMNS =
+            "id, job, trigger, scheduled_for, instance, started_at, finished_at, status, rows, error";
 
     private final JdbcTemplate jdbc;
 
@@ -22,10 +23,10 @@ public class JobRunRepository {
         this.jdbc = jdbc;
     }
 
-    public long start(String job, String trigger, String instance) {
-        return jdbc.queryForObject(
-                "INSERT INTO job_runs (job, trigger, instance, status) VALUES (?, ?, ?, 'running') RETURNING id",
-                Long.class, job, trigger, instance);
+    public long start(String job, String trigger, Instant scheduledFor, String instance) {
+        return jdbc.queryForObject("""
+                INSERT INTO job_runs (job, trigger, scheduled_for, instance, status)
+                VALUES (?, ?, ?, ?, 'running') RETURNING id""", Long.class, job, trigger, timestamp(scheduledFor), instance);
     }
 
     public void finish(long id, String status, Long rows, String error) {
@@ -33,10 +34,11 @@ public class JobRunRepository {
                 status, rows, error, id);
     }
 
-    public long recordSkipped(String job, String trigger, String instance, String reason) {
+    public long recordSkipped(String job, String trigger, Instant scheduledFor, String instance, String reason) {
         return jdbc.queryForObject("""
-                INSERT INTO job_runs (job, trigger, instance, status, finished_at, error)
-                VALUES (?, ?, ?, 'skipped', now(), ?) RETURNING id""", Long.class, job, trigger, instance, reason);
+                INSERT INTO job_runs (job, trigger, scheduled_for, instance, status, finished_at, error)
+                VALUES (?, ?, ?, ?, 'skipped', now(), ?) RETURNING id""", Long.class, job, trigger,
+                timestamp(scheduledFor), instance, reason);
     }
 
     /**
@@ -75,9 +77,14 @@ public class JobRunRepository {
 
     static JobRun map(ResultSet rs, int row) throws SQLException {
         long rows = rs.getLong("rows");
-        return new JobRun(rs.getLong("id"), rs.getString("job"), rs.getString("trigger"), rs.getString("instance"),
-                instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")), rs.getString("status"),
-                rs.wasNull() ? null : rows, rs.getString("error"));
+        Long rowCount = rs.wasNull() ? null : rows;
+        return new JobRun(rs.getLong("id"), rs.getString("job"), rs.getString("trigger"),
+                instant(rs.getTimestamp("scheduled_for")), rs.getString("instance"), instant(rs.getTimestamp("started_at")),
+                instant(rs.getTimestamp("finished_at")), rs.getString("status"), rowCount, rs.getString("error"));
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -5,6 +5,7 @@ import io.caravan.core.Secrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +56,12 @@ public class JobRunner implements DisposableBean {
         this.schema = properties.db().schema();
     }
 
-    /** Quartz's entry point: fires on one instance of the cluster. */
-    public void runScheduled(String name) {
+    /**
+     * Quartz's entry point: fires on one instance of the cluster.
+     *
+     * @param scheduledFor the fire time Quartz planned, recorded so each fire can be traced to its one run
+     */
+    public void runScheduled(String name, Instant scheduledFor) {
         JobDefinition job = registry.get(name);
         if (states.isPaused(name)) {
             LOG.debug("Job {} is paused; skipping this fire", name);
@@ -65,12 +70,13 @@ public class JobRunner implements DisposableBean {
         }
         try (JobLock lock = JobLock.tryAcquire(dataSource, schema, name)) {
             if (lock == null) {
-                long id = runs.recordSkipped(name, "schedule", instance, "the previous run was still running");
+                long id = runs.recordSkipped(name, "schedule", scheduledFor, instance,
+                        "the previous run was still running");
                 LOG.warn("Job {} fired while its previous run was still running; skipped (run {})", name, id);
                 count(name, "skipped");
                 return;
             }
-            execute(job, runs.start(name, "schedule", instance), "schedule");
+            execute(job, runs.start(name, "schedule", scheduledFor, instance), "schedule");
         }
     }
 
@@ -88,7 +94,7 @@ public class JobRunner implements DisposableBean {
         }
         long id;
         try {
-            id = runs.start(name, "manual", instance);
+            id = runs.start(name, "manual", null, instance);
         } catch (RuntimeException e) {
             lock.close();
             throw e;

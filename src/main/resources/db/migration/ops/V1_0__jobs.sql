@@ -3,6 +3,7 @@ CREATE TABLE job_runs (
     id          BIGSERIAL PRIMARY KEY,
     job         TEXT        NOT NULL,
     trigger     TEXT        NOT NULL,            -- schedule | manual
+    scheduled_for TIMESTAMPTZ,                   -- the Quartz fire time a scheduled run belongs to
     instance    TEXT        NOT NULL,
     started_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     finished_at TIMESTAMPTZ,

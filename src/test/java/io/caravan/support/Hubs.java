@@ -19,7 +19,10 @@ public final class Hubs {
         Class<?>[] all = new Class<?>[sources.length + 1];
         all[0] = CaravanApplication.class;
         System.arraycopy(sources, 0, all, 1, sources.length);
-        SpringApplication application = new SpringApplicationBuilder(all).properties(properties).build();
-        return application.run();
+        // As command-line arguments: above application.yml, unlike SpringApplicationBuilder's default properties.
+        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        SpringApplication application = new SpringApplicationBuilder(all).build();
+        return application.run(arguments);
     }
 }

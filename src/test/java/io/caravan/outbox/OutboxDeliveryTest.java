@@ -1,0 +1,152 @@
+package io.caravan.outbox;
+
+import static io.caravan.support.TestEnvironment.ADMIN_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.support.HubTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@HubTest
+@Import(OutboxDeliveryTest.Handlers.class)
+@TestPropertySource(properties = {
+        "caravan.outbox.max-attempts=4",
+        "caravan.outbox.initial-backoff=20ms",
+        "caravan.outbox.max-backoff=100ms",
+        "caravan.outbox.poll-interval=200ms"})
+class OutboxDeliveryTest {
+
+    /** Handlers that write through JdbcTemplate, so the test sees whether their writes commit with "done". */
+    @TestConfiguration
+    static class Handlers {
+
+        static final AtomicBoolean BROKEN_IS_FIXED = new AtomicBoolean();
+
+        @Bean
+        RouteBuilder testHandlers(JdbcTemplate jdbc) {
+            return new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:outbox-test.flaky").process(exchange -> {
+                        long id = exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class);
+                        int attempts = exchange.getIn().getHeader(OutboxHeaders.ATTEMPTS, Integer.class);
+                        jdbc.update("INSERT INTO test_deliveries (event_id, attempt) VALUES (?, ?)", id, attempts);
+                        if (attempts < 2) {
+                            throw new IllegalStateException("handler down, attempt " + attempts);
+                        }
+                    });
+                    from("direct:outbox-test.broken").process(exchange -> {
+                        if (!BROKEN_IS_FIXED.get()) {
+                            throw new IllegalStateException("this one always fails");
+                        }
+                        jdbc.update("INSERT INTO test_deliveries (event_id, attempt) VALUES (?, ?)",
+                                exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class),
+                                exchange.getIn().getHeader(OutboxHeaders.ATTEMPTS, Integer.class));
+                    });
+                }
+            };
+        }
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    Outbox outbox;
+    @Autowired
+    TransactionTemplate transactions;
+    @Autowired
+    ObjectMapper json;
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void reset() {
+        Handlers.BROKEN_IS_FIXED.set(false);
+    }
+
+    private void ensureTable() {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS test_deliveries (event_id BIGINT, attempt INT)");
+    }
+
+    @Test
+    void everyEventIsDeliveredOnceAfterTheHandlerFailsAFewTimes() {
+        ensureTable();
+        List<Long> ids = transactions.execute(status -> java.util.stream.LongStream.range(0, 20)
+                .mapToObj(i -> outbox.publish("test.flaky", Map.of("n", i))).toList());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM outbox WHERE type = 'test.flaky' AND done_at IS NOT NULL", Long.class) == 20);
+
+        for (long id : ids) {
+            // Writes of the two failed attempts were rolled back with them; only the successful one stays.
+            assertThat(jdbc.queryForList("SELECT attempt FROM test_deliveries WHERE event_id = ?", Integer.class, id))
+                    .as("deliveries of event %d", id).containsExactly(2);
+            assertThat(jdbc.queryForObject("SELECT attempts FROM outbox WHERE id = ?", Integer.class, id)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void anEventThatAlwaysFailsIsDeadLetteredAndReplayBringsItBack() throws Exception {
+        ensureTable();
+        long id = transactions.execute(status -> outbox.publish("test.broken", Map.of("order", 42)));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM dead_letters WHERE event_id = ?", Long.class, id) == 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE id = ?", Long.class, id)).isZero();
+
+        JsonNode letters = json.readTree(call("GET", "/api/dead-letters?type=test.broken").body());
+        JsonNode letter = letters.get(0);
+        assertThat(letter.get("eventId").asLong()).isEqualTo(id);
+        assertThat(letter.get("attempts").asInt()).isEqualTo(4);
+        assertThat(letter.get("lastError").asText()).contains("this one always fails");
+        assertThat(json.readTree(letter.get("payload").asText()).get("order").asInt()).isEqualTo(42);
+
+        Handlers.BROKEN_IS_FIXED.set(true);
+        HttpResponse<String> replay = call("POST", "/api/dead-letters/" + letter.get("id").asLong() + "/replay");
+        assertThat(replay.statusCode()).isEqualTo(202);
+        assertThat(json.readTree(replay.body()).get("eventId").asLong()).isEqualTo(id);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM test_deliveries WHERE event_id = ?", Long.class, id) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
+                "SELECT done_at IS NOT NULL FROM outbox WHERE id = ?", Boolean.class, id));
+        assertThat(call("POST", "/api/dead-letters/" + letter.get("id").asLong() + "/replay").statusCode())
+                .as("second replay of an event already back").isEqualTo(409);
+        assertThat(call("POST", "/api/dead-letters/999999/replay").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anEventOfATypeNobodyHandlesFailsFastWithAClearError() {
+        long id = transactions.execute(status -> outbox.publish("test.unhandled", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT last_error IS NOT NULL FROM outbox WHERE id = ?", Boolean.class, id));
+        assertThat(jdbc.queryForObject("SELECT last_error FROM outbox WHERE id = ?", String.class, id))
+                .contains("outbox-test.unhandled");
+    }
+
+    private HttpResponse<String> call(String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

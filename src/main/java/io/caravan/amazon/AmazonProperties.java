@@ -33,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param checks            how often products are re-checked
  * @param categories        synced into {@code categories} at startup
  * @param priceHistory      how long price history is kept
+ * @param invalidate        cache entries a price or deal change invalidates (sent as {@code dataset.changed})
  */
 @Validated
 @ConfigurationProperties("caravan.amazon")
@@ -51,7 +52,8 @@ public record AmazonProperties(
         @NotNull @DefaultValue("10s") Duration timeout,
         @Valid @NotNull @DefaultValue Checks checks,
         @Valid List<Category> categories,
-        @Valid @NotNull @DefaultValue PriceHistory priceHistory) {
+        @Valid @NotNull @DefaultValue PriceHistory priceHistory,
+        @Valid @NotNull @DefaultValue Invalidate invalidate) {
 
     public AmazonProperties {
         categories = categories == null ? List.of() : List.copyOf(categories);
@@ -95,6 +97,15 @@ public record AmazonProperties(
                 throw new IllegalArgumentException("caravan.amazon.categories[" + slug + "] needs browse-node-id and/or keywords");
             }
         }
+    }
+
+    /**
+     * What a batch with price or deal changes invalidates. {@code {asin}} and {@code {marketplace}} in a key are
+     * filled per changed product.
+     */
+    public record Invalidate(@DefaultValue("products:{asin}") List<String> keys,
+                             @DefaultValue("deals:*") List<String> patterns,
+                             @DefaultValue("deals") List<String> tags) {
     }
 
     /**

@@ -31,6 +31,8 @@ public class AmazonQuota implements Quota {
     private final Clock clock;
     private final AtomicLong leftToday;
     private final Counter throttles;
+    /** Earliest System.nanoTime() of the next call: keeps calls at least 1/rate apart. */
+    private final java.util.concurrent.atomic.AtomicLong nextSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private volatile Instant pausedUntil = Instant.EPOCH;
     private volatile Instant slowUntil = Instant.EPOCH;
 
@@ -57,12 +59,6 @@ public class AmazonQuota implements Quota {
     @Override
     public void acquire(String operation) {
         sleepUntil(pausedUntil);
-        if (!limiter.acquirePermission()) {
-            throw new QuotaExhaustedException("timed out waiting for a Creators API permit");
-        }
-        if (clock.instant().isBefore(slowUntil)) {
-            sleep(Duration.ofNanos(gapNanos));
-        }
         List<Integer> used = jdbc.queryForList("""
                 INSERT INTO amazon_quota (credential, day, used) VALUES (?, ?, 1)
                 ON CONFLICT (credential, day) DO UPDATE SET used = amazon_quota.used + 1
@@ -74,6 +70,17 @@ public class AmazonQuota implements Quota {
                     + " requests for today (UTC) is spent (caravan.amazon.requests-per-day); checks resume tomorrow");
         }
         leftToday.set(Math.max(0, perDay - used.get(0)));
+        if (!limiter.acquirePermission()) {
+            throw new QuotaExhaustedException("timed out waiting for a Creators API permit");
+        }
+        // Resilience4j hands out one permit per refresh cycle, so two calls can fall at the end of one cycle and the
+        // start of the next, a few microseconds apart; Amazon counts per second, so also keep them 1/rate apart.
+        long gap = clock.instant().isBefore(slowUntil) ? 2 * gapNanos : gapNanos;
+        long slot = nextSlot.getAndUpdate(previous -> Math.max(previous, System.nanoTime()) + gap);
+        long wait = slot - System.nanoTime();
+        if (wait > 0) {
+            sleep(Duration.ofNanos(wait));
+        }
     }
 
     @Override

@@ -269,6 +269,18 @@ class PriceChecksTest {
     }
 
     @Test
+    void theRetentionJobPrunesHistoryOlderThanNinetyDaysOnly() {
+        products(1);
+        jdbc.update("INSERT INTO price_history (asin, marketplace, observed_at, price) VALUES ('B0TEST0000', 'www.amazon.com.tr', now() - interval '91 days', 10), ('B0TEST0000', 'www.amazon.com.tr', now() - interval '89 days', 11)");
+
+        Object rows = hub.getBean(org.apache.camel.ProducerTemplate.class)
+                .request("direct:amazon-history-prune", exchange -> { }).getMessage().getHeader("CaravanRows");
+
+        assertThat(rows).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT price::text FROM price_history", String.class)).containsExactly("11.00");
+    }
+
+    @Test
     void higherPriorityIsClaimedFirst() {
         products(9);
         List<PriceChecks.Claimed> first = checks.claim(3);

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 ./mvnw -B -q test -Dtest=PricePipelineBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench=true \
   -Dbench.products="${BENCH_PRODUCTS:-100000}" \
-  -Dbench.threads="${BENCH_THREADS:-4}" \
+  -Dbench.threads="${BENCH_THREADS:-12}" \
   -Dbench.rate="${BENCH_RATE:-20}" \
   -Dbench.limited-seconds="${BENCH_LIMITED_SECONDS:-10}" >/dev/null 2>&1 || status=$?
 # Surefire sends test output to its report file.

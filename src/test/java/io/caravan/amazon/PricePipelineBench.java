@@ -100,7 +100,7 @@ class PricePipelineBench {
     @Test
     void pricePipeline() throws Exception {
         int products = Integer.getInteger("bench.products", 100_000);
-        int threads = Integer.getInteger("bench.threads", 4);
+        int threads = Integer.getInteger("bench.threads", 12);
         double rate = Double.parseDouble(System.getProperty("bench.rate", "20"));
         int limitedSeconds = Integer.getInteger("bench.limited-seconds", 10);
         String schema = TestEnvironment.newSchema();

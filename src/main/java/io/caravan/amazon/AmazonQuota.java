@@ -1,0 +1,132 @@
+package io.caravan.amazon;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * One credential's quota: requests per second in this process (Resilience4j), requests per UTC day in PostgreSQL
+ * (so every instance and a restarted one share the budget). A 429 stops all calls for {@code retryAfterSeconds} and
+ * halves the rate for the next ten minutes.
+ */
+public class AmazonQuota implements Quota {
+
+    private static final Duration SLOW_FOR = Duration.ofMinutes(10);
+
+    private final JdbcTemplate jdbc;
+    private final String credential;
+    private final int perDay;
+    private final long gapNanos;
+    private final RateLimiter limiter;
+    private final Clock clock;
+    private final AtomicLong leftToday;
+    private final Counter throttles;
+    /** Earliest System.nanoTime() of the next call: keeps calls at least 1/rate apart. */
+    private final java.util.concurrent.atomic.AtomicLong nextSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    private volatile Instant pausedUntil = Instant.EPOCH;
+    private volatile Instant slowUntil = Instant.EPOCH;
+
+    public AmazonQuota(JdbcTemplate jdbc, String credential, double perSecond, int perDay, MeterRegistry meters, Clock clock) {
+        this.jdbc = jdbc;
+        this.credential = credential;
+        this.perDay = perDay;
+        this.clock = clock;
+        this.gapNanos = (long) (1_000_000_000L / perSecond);
+        // Below 1/s: one permit per 1/rate seconds; above: a permit batch per second would burst, so spread evenly.
+        this.limiter = RateLimiter.of("amazon-" + credential, RateLimiterConfig.custom()
+                .limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofNanos(gapNanos))
+                .timeoutDuration(Duration.ofMinutes(10))
+                .build());
+        this.leftToday = new AtomicLong(perDay);
+        this.throttles = Counter.builder("caravan_amazon_throttles_total")
+                .description("429 ThrottleException answers from the Creators API").register(meters);
+        Gauge.builder("caravan_amazon_quota_left_today", leftToday, AtomicLong::get)
+                .description("Creators API requests left today (UTC) for the credential").register(meters);
+        refreshLeft();
+    }
+
+    @Override
+    public void acquire(String operation) {
+        sleepUntil(pausedUntil);
+        List<Integer> used = jdbc.queryForList("""
+                INSERT INTO amazon_quota (credential, day, used) VALUES (?, ?, 1)
+                ON CONFLICT (credential, day) DO UPDATE SET used = amazon_quota.used + 1
+                WHERE amazon_quota.used < ?
+                RETURNING used""", Integer.class, credential, today(), perDay);
+        if (used.isEmpty()) {
+            leftToday.set(0);
+            throw new QuotaExhaustedException("the Creators API budget of " + perDay
+                    + " requests for today (UTC) is spent (caravan.amazon.requests-per-day); checks resume tomorrow");
+        }
+        leftToday.set(Math.max(0, perDay - used.get(0)));
+        if (!limiter.acquirePermission()) {
+            throw new QuotaExhaustedException("timed out waiting for a Creators API permit");
+        }
+        // Resilience4j hands out one permit per refresh cycle, so two calls can fall at the end of one cycle and the
+        // start of the next, a few microseconds apart; Amazon counts per second, so also keep them 1/rate apart.
+        long gap = clock.instant().isBefore(slowUntil) ? 2 * gapNanos : gapNanos;
+        long slot = nextSlot.getAndUpdate(previous -> Math.max(previous, System.nanoTime()) + gap);
+        long wait = slot - System.nanoTime();
+        if (wait > 0) {
+            sleep(Duration.ofNanos(wait));
+        }
+    }
+
+    @Override
+    public void throttled(Duration retryAfter) {
+        throttles.increment();
+        Instant now = clock.instant();
+        pausedUntil = now.plus(retryAfter);
+        slowUntil = now.plus(retryAfter).plus(SLOW_FOR);
+    }
+
+    /** For tests and the benchmark: when calls may resume and until when they are slowed. */
+    public Instant pausedUntil() {
+        return pausedUntil;
+    }
+
+    public Instant slowUntil() {
+        return slowUntil;
+    }
+
+    public long leftToday() {
+        return leftToday.get();
+    }
+
+    private void refreshLeft() {
+        List<Integer> used = jdbc.queryForList("SELECT used FROM amazon_quota WHERE credential = ? AND day = ?",
+                Integer.class, credential, today());
+        leftToday.set(Math.max(0, perDay - (used.isEmpty() ? 0 : used.get(0))));
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private void sleepUntil(Instant until) {
+        Duration wait = Duration.between(clock.instant(), until);
+        if (!wait.isNegative() && !wait.isZero()) {
+            sleep(wait);
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis(), (int) (wait.toNanosPart() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuotaExhaustedException("interrupted while waiting for the Creators API rate limit");
+        }
+    }
+}

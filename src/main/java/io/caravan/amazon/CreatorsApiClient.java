@@ -1,0 +1,312 @@
+package io.caravan.amazon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.core.Secrets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Amazon's Creators API: {@code POST {base-url}/catalog/v1/{operation}} with a client-credentials bearer token,
+ * header {@code x-marketplace}, lowerCamelCase JSON. The token comes from Spring Security's OAuth2 client, which
+ * keeps it until it expires (minus a minute of clock skew); a 401 drops it and the call is retried once with a
+ * fresh one. Tolerates the documented shape drift: {@code itemsResult}/{@code itemResults}, {@code type}/{@code __type}.
+ */
+public class CreatorsApiClient {
+
+    static final String REGISTRATION = "amazon-creators";
+    private static final String PRINCIPAL = "caravan";
+    private static final List<String> ITEM_RESOURCES = List.of("itemInfo.title", "images.primary.large",
+            "offersV2.listings.price", "offersV2.listings.availability", "offersV2.listings.isBuyBoxWinner",
+            "offersV2.listings.condition");
+
+    private final AmazonProperties settings;
+    private final RestClient http;
+    private final ObjectMapper json;
+    private final Quota quota;
+    private final MeterRegistry meters;
+    private final InMemoryOAuth2AuthorizedClientService tokens;
+    private final AuthorizedClientServiceOAuth2AuthorizedClientManager tokenManager;
+    private final DistributionSummary itemsPerRequest;
+
+    public CreatorsApiClient(AmazonProperties settings, ObjectMapper json, Quota quota, MeterRegistry meters) {
+        this.settings = settings;
+        this.json = json;
+        this.quota = quota;
+        this.meters = meters;
+        Secrets.register(settings.clientSecret());
+        HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout()).build();
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(jdk);
+        requests.setReadTimeout(settings.timeout());
+        this.http = RestClient.builder().requestFactory(requests).baseUrl(settings.baseUrl().toString()).build();
+
+        ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION)
+                .tokenUri(settings.tokenUrl().toString())
+                .clientId(settings.clientId())
+                .clientSecret(settings.clientSecret() == null ? "" : settings.clientSecret())
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scope(settings.scope())
+                .build();
+        InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
+        this.tokens = new InMemoryOAuth2AuthorizedClientService(registrations);
+        RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
+        // Spring's default token RestClient, plus our timeouts: a hung token endpoint must not hang the price job.
+        tokenClient.setRestClient(RestClient.builder().requestFactory(requests)
+                .messageConverters(converters -> {
+                    converters.clear();
+                    converters.add(new org.springframework.http.converter.FormHttpMessageConverter());
+                    converters.add(new org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter());
+                })
+                .defaultStatusHandler(new org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler())
+                .build());
+        this.tokenManager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, tokens);
+        this.tokenManager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
+                .clientCredentials(c -> c.accessTokenResponseClient(tokenClient).clockSkew(Duration.ofSeconds(60)))
+                .build());
+        this.itemsPerRequest = DistributionSummary.builder("caravan_amazon_items_per_request")
+                .description("ASINs sent per getItems call (10 unless fewer were due)").register(meters);
+    }
+
+    /** getItems for at most 10 ASINs; per-item errors beside good items are a partial success, not an exception. */
+    public ItemsResponse getItems(List<String> asins) {
+        if (asins.isEmpty() || asins.size() > 10) {
+            throw new IllegalArgumentException("getItems takes 1 to 10 ASINs, got " + asins.size());
+        }
+        ObjectNode body = json.createObjectNode();
+        body.putArray("itemIds").addAll(asins.stream().map(json.getNodeFactory()::textNode).toList());
+        body.put("itemIdType", "ASIN");
+        body.put("marketplace", settings.marketplace());
+        if (settings.partnerTag() != null) {
+            body.put("partnerTag", settings.partnerTag());
+        }
+        body.putArray("resources").addAll(ITEM_RESOURCES.stream().map(json.getNodeFactory()::textNode).toList());
+        itemsPerRequest.record(asins.size());
+        JsonNode answer = call("getItems", body);
+
+        JsonNode result = answer.hasNonNull("itemsResult") ? answer.get("itemsResult") : answer.path("itemResults");
+        List<AmazonItem> items = new ArrayList<>();
+        for (JsonNode node : result.path("items")) {
+            items.add(item(node));
+        }
+        Map<String, ItemsResponse.ItemError> errors = new LinkedHashMap<>();
+        List<String> unnamed = new ArrayList<>();
+        for (JsonNode error : answer.path("errors")) {
+            String message = error.path("message").asText("");
+            ItemsResponse.ItemError itemError = new ItemsResponse.ItemError(error.path("code").asText("Unknown"), message);
+            boolean named = false;
+            for (String asin : asins) {
+                if (message.contains(asin)) {
+                    errors.put(asin, itemError);
+                    named = true;
+                }
+            }
+            if (!named) {
+                unnamed.add(message);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (String asin : asins) {
+            if (!errors.containsKey(asin) && items.stream().noneMatch(i -> i.asin().equalsIgnoreCase(asin))) {
+                missing.add(asin);
+            }
+        }
+        // An error that names no ASIN belongs to whichever requested ASINs did not come back.
+        if (!unnamed.isEmpty() && !missing.isEmpty()) {
+            JsonNode first = answer.path("errors").get(0);
+            for (String asin : missing) {
+                errors.put(asin, new ItemsResponse.ItemError(first.path("code").asText("Unknown"), unnamed.get(0)));
+            }
+            missing = List.of();
+        }
+        return new ItemsResponse(List.copyOf(items), Map.copyOf(errors), List.copyOf(missing));
+    }
+
+    /** One page (1–10) of searchItems in a browse node and/or by keywords; 10 items per page. */
+    public SearchResponse searchItems(String browseNodeId, String keywords, int page) {
+        if (page < 1 || page > 10) {
+            throw new IllegalArgumentException("searchItems pages run from 1 to 10, got " + page);
+        }
+        ObjectNode body = json.createObjectNode();
+        if (browseNodeId != null && !browseNodeId.isBlank()) {
+            body.put("browseNodeId", browseNodeId);
+        }
+        if (keywords != null && !keywords.isBlank()) {
+            body.put("keywords", keywords);
+        }
+        body.put("itemCount", 10);
+        body.put("itemPage", page);
+        body.put("marketplace", settings.marketplace());
+        if (settings.partnerTag() != null) {
+            body.put("partnerTag", settings.partnerTag());
+        }
+        body.putArray("resources").addAll(ITEM_RESOURCES.stream().map(json.getNodeFactory()::textNode).toList());
+        JsonNode answer = call("searchItems", body);
+        JsonNode result = answer.path("searchResult");
+        List<AmazonItem> items = new ArrayList<>();
+        for (JsonNode node : result.path("items")) {
+            items.add(item(node));
+        }
+        return new SearchResponse(List.copyOf(items), result.path("totalResultCount").asInt(items.size()));
+    }
+
+    private JsonNode call(String operation, ObjectNode body) {
+        quota.acquire(operation);
+        try {
+            Response response = send(operation, body, token(operation));
+            if (response.status() == 401) {
+                // Expired or revoked before its expires_in: forget it and try exactly once more with a new one.
+                tokens.removeAuthorizedClient(REGISTRATION, PRINCIPAL);
+                response = send(operation, body, token(operation));
+            }
+            return handle(operation, response);
+        } catch (CreatorsApiException e) {
+            count(operation, e.throttled() ? "throttled" : e.notEligible() ? "not-eligible" : "error");
+            throw e;
+        }
+    }
+
+    private record Response(int status, byte[] body) {
+    }
+
+    private Response send(String operation, ObjectNode body, String token) {
+        try {
+            return http.post().uri("/catalog/v1/{operation}", operation)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .header("Authorization", "Bearer " + token)
+                    .header("x-marketplace", settings.marketplace())
+                    .body(body)
+                    .exchange((request, reply) -> new Response(reply.getStatusCode().value(), reply.getBody().readAllBytes()));
+        } catch (ResourceAccessException e) {
+            throw new CreatorsApiException(operation, 0, "IOException", null,
+                    "Creators API " + operation + " could not be reached at " + settings.baseUrl() + ": "
+                            + Secrets.describe(e), null, e);
+        }
+    }
+
+    private JsonNode handle(String operation, Response response) {
+        JsonNode answer;
+        try {
+            answer = response.body().length == 0 ? json.createObjectNode() : json.readTree(response.body());
+        } catch (IOException e) {
+            String text = new String(response.body(), StandardCharsets.UTF_8);
+            throw new CreatorsApiException(operation, response.status(), "CannotParse", null,
+                    "Creators API " + operation + " answered HTTP " + response.status() + " with a body that is not JSON: "
+                            + Secrets.redact(text.substring(0, Math.min(200, text.length()))), null, e);
+        }
+        if (HttpStatusCode.valueOf(response.status()).is2xxSuccessful()) {
+            count(operation, answer.has("errors") ? "partial" : "ok");
+            return answer;
+        }
+        String type = answer.hasNonNull("type") ? answer.get("type").asText() : answer.path("__type").asText("");
+        type = type.contains("#") ? type.substring(type.indexOf('#') + 1) : type;
+        String reason = answer.path("reason").asText(null);
+        Integer retryAfter = answer.hasNonNull("retryAfterSeconds") ? answer.get("retryAfterSeconds").asInt() : null;
+        if (response.status() == 429) {
+            quota.throttled(Duration.ofSeconds(retryAfter == null ? 1 : retryAfter));
+        }
+        String message = "Creators API " + operation + " failed: HTTP " + response.status() + " " + type
+                + (reason == null ? "" : " (" + reason + ")") + ": " + answer.path("message").asText("")
+                + (retryAfter == null ? "" : " — retry after " + retryAfter + " s");
+        throw new CreatorsApiException(operation, response.status(), type, reason, Secrets.redact(message), retryAfter, null);
+    }
+
+    private String token(String operation) {
+        try {
+            OAuth2AuthorizedClient client = tokenManager.authorize(
+                    OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION).principal(PRINCIPAL).build());
+            if (client == null) {
+                throw new IllegalStateException("no token for " + REGISTRATION);
+            }
+            String token = client.getAccessToken().getTokenValue();
+            Secrets.register(token);
+            return token;
+        } catch (OAuth2AuthorizationException e) {
+            count(operation, "token-error");
+            String code = e.getError().getErrorCode();
+            // Spring parses only 400 error bodies; Amazon (and RFC 6749 with Basic auth) answers 401 invalid_client.
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof org.springframework.web.client.RestClientResponseException reply) {
+                    try {
+                        code = json.readTree(reply.getResponseBodyAsByteArray()).path("error").asText(code);
+                    } catch (IOException | RuntimeException unreadable) {
+                        // keep Spring's code
+                    }
+                }
+            }
+            String hint = "invalid_client".equals(code) || "unauthorized_client".equals(code)
+                    ? "check caravan.amazon.client-id and caravan.amazon.client-secret (and that caravan.amazon.token-url matches the credential's version)"
+                    : "check caravan.amazon.token-url and caravan.amazon.scope";
+            throw new CreatorsApiException(operation, 0, "TokenError", code,
+                    Secrets.redact("Amazon token endpoint " + settings.tokenUrl() + " refused the client credentials: "
+                            + code + (e.getError().getDescription() == null ? "" : " — " + e.getError().getDescription())
+                            + "; " + hint), null, null);
+        }
+    }
+
+    private void count(String operation, String outcome) {
+        Counter.builder("caravan_amazon_requests_total").description("Creators API calls by operation and outcome")
+                .tag("operation", operation).tag("outcome", outcome).register(meters).increment();
+    }
+
+    private static AmazonItem item(JsonNode node) {
+        JsonNode listing = null;
+        for (JsonNode candidate : node.path("offersV2").path("listings")) {
+            if (listing == null || candidate.path("isBuyBoxWinner").asBoolean(false)) {
+                listing = candidate;
+                if (candidate.path("isBuyBoxWinner").asBoolean(false)) {
+                    break;
+                }
+            }
+        }
+        AmazonItem.Offer offer = null;
+        if (listing != null && listing.path("price").path("money").hasNonNull("amount")) {
+            JsonNode price = listing.path("price");
+            JsonNode basis = price.path("savingBasis");
+            offer = new AmazonItem.Offer(price.path("money").get("amount").decimalValue(),
+                    price.path("money").path("currency").asText(null),
+                    basis.path("money").hasNonNull("amount") ? basis.path("money").get("amount").decimalValue() : null,
+                    basis.path("savingBasisType").asText(null),
+                    listing.path("availability").path("type").asText(null));
+        } else if (listing != null) {
+            offer = new AmazonItem.Offer(null, null, null, null, listing.path("availability").path("type").asText("UNAVAILABLE"));
+        }
+        return new AmazonItem(node.path("asin").asText(), text(node.path("itemInfo").path("title").path("displayValue")),
+                text(node.path("detailPageURL")), text(node.path("images").path("primary").path("large").path("url")), offer);
+    }
+
+    private static String text(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+
+    static BigDecimal amount(JsonNode node) {
+        return node.decimalValue();
+    }
+}

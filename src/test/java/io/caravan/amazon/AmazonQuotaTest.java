@@ -1,0 +1,74 @@
+package io.caravan.amazon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.caravan.support.TestEnvironment;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** The daily budget lives in PostgreSQL: two instances (or a restarted one) share it. */
+class AmazonQuotaTest {
+
+    private final String schema = TestEnvironment.newSchema();
+    private JdbcTemplate jdbc;
+
+    @BeforeEach
+    void table() {
+        DriverManagerDataSource data = new DriverManagerDataSource(TestEnvironment.jdbcUrl(schema), TestEnvironment.PG_USER,
+                TestEnvironment.PG_PASSWORD);
+        jdbc = new JdbcTemplate(data);
+        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        jdbc.execute("CREATE TABLE amazon_quota (credential TEXT NOT NULL, day DATE NOT NULL, used INT NOT NULL DEFAULT 0, PRIMARY KEY (credential, day))");
+    }
+
+    @AfterEach
+    void drop() {
+        TestEnvironment.dropSchema(schema);
+    }
+
+    @Test
+    void twoInstancesShareTheDailyBudgetAndStopAtIt() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AmazonQuota first = new AmazonQuota(jdbc, "cred-a", 100, 5, meters, Clock.systemUTC());
+        AmazonQuota second = new AmazonQuota(jdbc, "cred-a", 100, 5, new SimpleMeterRegistry(), Clock.systemUTC());
+        first.acquire("getItems");
+        first.acquire("getItems");
+        second.acquire("getItems");
+        second.acquire("getItems");
+        first.acquire("getItems");
+
+        QuotaExhaustedException error = catchThrowableOfType(QuotaExhaustedException.class, () -> second.acquire("getItems"));
+        assertThat(error).hasMessageContaining("caravan.amazon.requests-per-day");
+        assertThat(jdbc.queryForObject("SELECT used FROM amazon_quota WHERE credential = 'cred-a'", Integer.class)).isEqualTo(5);
+        assertThat(meters.get("caravan_amazon_quota_left_today").gauge().value()).isZero();
+
+        AmazonQuota restarted = new AmazonQuota(jdbc, "cred-a", 100, 5, new SimpleMeterRegistry(), Clock.systemUTC());
+        assertThat(restarted.leftToday()).isZero();
+        AmazonQuota otherCredential = new AmazonQuota(jdbc, "cred-b", 100, 5, new SimpleMeterRegistry(), Clock.systemUTC());
+        otherCredential.acquire("getItems");
+        assertThat(otherCredential.leftToday()).isEqualTo(4);
+    }
+
+    @Test
+    void holdsTheRatePerSecondAndWaitsOutAThrottle() {
+        AmazonQuota quota = new AmazonQuota(jdbc, "cred-rate", 10, 1000, new SimpleMeterRegistry(), Clock.systemUTC());
+        long start = System.nanoTime();
+        for (int i = 0; i < 11; i++) {
+            quota.acquire("getItems");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("11 calls at 10/s take about a second").isGreaterThan(Duration.ofMillis(900));
+
+        quota.throttled(Duration.ofMillis(1500));
+        Instant throttledAt = Instant.now();
+        quota.acquire("getItems");
+        assertThat(Duration.between(throttledAt, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+    }
+}

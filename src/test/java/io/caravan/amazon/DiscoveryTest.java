@@ -1,0 +1,73 @@
+package io.caravan.amazon;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.caravan.support.Hubs;
+import io.caravan.support.TestEnvironment;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Categories from configuration land in the table at startup; discovery pages searchItems and upserts products. */
+class DiscoveryTest {
+
+    private static String page(int from, int count, int total) {
+        StringBuilder items = new StringBuilder();
+        for (int i = from; i < from + count; i++) {
+            items.append(i == from ? "" : ",").append("""
+                    {"asin":"B0DISC%04d","detailPageURL":"https://www.amazon.com.tr/dp/B0DISC%04d?tag=caravan-21&linkCode=ogi",
+                     "itemInfo":{"title":{"displayValue":"Kulaklık %d"}},"images":{"primary":{"large":{"url":"https://m.media-amazon.com/images/I/%d.jpg"}}}}"""
+                    .formatted(i, i, i, i));
+        }
+        return "{\"searchResult\":{\"totalResultCount\":" + total + ",\"items\":[" + items + "]}}";
+    }
+
+    @Test
+    void pagesThroughACategoryAndUpsertsProductsWithThePartnerTag() {
+        String schema = TestEnvironment.newSchema();
+        WireMockServer amazon = new WireMockServer(options().dynamicPort());
+        amazon.start();
+        amazon.stubFor(post("/auth/o2/token").willReturn(okJson("{\"access_token\":\"Atza|disc-token\",\"expires_in\":3600,\"token_type\":\"bearer\"}")));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("1"))).willReturn(okJson(page(0, 10, 15))));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("2"))).willReturn(okJson(page(10, 5, 15))));
+        try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.ofEntries(
+                Map.entry("caravan.amazon.base-url", "http://localhost:" + amazon.port()),
+                Map.entry("caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token"),
+                Map.entry("caravan.amazon.client-id", "amzn1.application-oa2-client.disc"),
+                Map.entry("caravan.amazon.client-secret", "disc-secret-value"),
+                Map.entry("caravan.amazon.requests-per-second", "50"),
+                Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
+                Map.entry("caravan.jobs.amazon-discovery.enabled", "false"),
+                Map.entry("caravan.amazon.categories[0].slug", "electronics"),
+                Map.entry("caravan.amazon.categories[0].name", "Elektronik"),
+                Map.entry("caravan.amazon.categories[0].browse-node-id", "12466496031"),
+                Map.entry("caravan.amazon.categories[0].min-discount-percent", "25"),
+                Map.entry("caravan.amazon.categories[0].channel-chat-id", "@deals_electronics"),
+                Map.entry("caravan.amazon.categories[0].priority", "5")))) {
+            JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
+            assertThat(jdbc.queryForObject("SELECT name || '|' || browse_node_id || '|' || min_discount_pct || '|' || channel_chat_id FROM categories WHERE slug = 'electronics'", String.class))
+                    .isEqualTo("Elektronik|12466496031|25.00|@deals_electronics");
+
+            assertThat(hub.getBean(Discovery.class).run()).isEqualTo(15);
+
+            amazon.verify(2, postRequestedFor(urlEqualTo("/catalog/v1/searchItems"))
+                    .withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("12466496031"))));
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM products p JOIN categories c ON c.id = p.category_id WHERE c.slug = 'electronics' AND p.priority = 5 AND p.url LIKE '%tag=caravan-21%' AND p.next_check_at <= now()", Integer.class))
+                    .isEqualTo(15);
+            assertThat(hub.getBean(Discovery.class).run()).as("upsert, not duplicate").isEqualTo(15);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM products", Integer.class)).isEqualTo(15);
+        } finally {
+            amazon.stop();
+            TestEnvironment.dropSchema(schema);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.caravan.amazon;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.caravan.ops.JobStateRepository;
+import io.caravan.support.Hubs;
+import io.caravan.support.TestEnvironment;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The price job in a whole hub on real PostgreSQL, with WireMock as the Creators API and its token endpoint. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PriceChecksTest {
+
+    private final String schema = TestEnvironment.newSchema();
+    private final WireMockServer amazon = new WireMockServer(options().dynamicPort());
+    private final ObjectMapper json = new ObjectMapper();
+    private ConfigurableApplicationContext hub;
+    private JdbcTemplate jdbc;
+    private PriceChecks checks;
+
+    @BeforeAll
+    void startHub() {
+        amazon.start();
+        hub = Hubs.start(schema, Map.of(
+                "caravan.amazon.base-url", "http://localhost:" + amazon.port(),
+                "caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token",
+                "caravan.amazon.client-id", "amzn1.application-oa2-client.test",
+                "caravan.amazon.client-secret", "test-secret-value-9",
+                "caravan.amazon.partner-tag", "caravan-21",
+                "caravan.amazon.requests-per-second", "50",
+                "caravan.jobs.amazon-prices.enabled", "false",
+                "caravan.jobs.amazon-discovery.enabled", "false",
+                "caravan.deals.min-discount-percent", "20",
+                "caravan.deals.repost-cooldown", "24h"));
+        jdbc = hub.getBean(JdbcTemplate.class);
+        checks = hub.getBean(PriceChecks.class);
+    }
+
+    @AfterAll
+    void stopHub() {
+        if (hub != null) {
+            hub.close();
+        }
+        amazon.stop();
+        TestEnvironment.dropSchema(schema);
+    }
+
+    @BeforeEach
+    void reset() {
+        amazon.resetAll();
+        amazon.stubFor(post("/auth/o2/token").willReturn(okJson(
+                "{\"access_token\":\"Atza|price-test-token\",\"expires_in\":3600,\"token_type\":\"bearer\"}")));
+        jdbc.update("DELETE FROM outbox");
+        jdbc.update("DELETE FROM watches");
+        jdbc.update("DELETE FROM deals");
+        jdbc.update("DELETE FROM price_history");
+        jdbc.update("DELETE FROM products");
+        jdbc.update("DELETE FROM job_state");
+    }
+
+    /** Every requested ASIN comes back at {@code price} (templated from the request body). */
+    private void pricesAt(String price) {
+        amazon.stubFor(post("/catalog/v1/getItems").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withTransformers("response-template")
+                .withBody("{\"itemsResult\":{\"items\":[{{#each (jsonPath request.body '$.itemIds') as |id|}}"
+                        + "{{#unless @first}},{{/unless}}{\"asin\":\"{{id}}\",\"detailPageURL\":\"https://www.amazon.com.tr/dp/{{id}}?tag=caravan-21\","
+                        + "\"itemInfo\":{\"title\":{\"displayValue\":\"Item {{id}}\"}},"
+                        + "\"offersV2\":{\"listings\":[{\"isBuyBoxWinner\":true,\"price\":{\"money\":{\"amount\":" + price
+                        + ",\"currency\":\"TRY\"}},\"availability\":{\"type\":\"IN_STOCK\"}}]}}{{/each}}]}}")));
+    }
+
+    private void products(int n) {
+        for (int i = 0; i < n; i++) {
+            jdbc.update("INSERT INTO products (asin, marketplace, priority, next_check_at) VALUES (?, 'www.amazon.com.tr', ?, now() - interval '1 minute')",
+                    "B0TEST%04d".formatted(i), i % 3);
+        }
+    }
+
+    private List<JsonNode> requestBodies() throws Exception {
+        List<JsonNode> bodies = new ArrayList<>();
+        for (var request : amazon.findAll(postRequestedFor(urlEqualTo("/catalog/v1/getItems")))) {
+            bodies.add(json.readTree(request.getBodyAsString()));
+        }
+        return bodies;
+    }
+
+    private List<JsonNode> events(String type) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        for (String payload : jdbc.queryForList("SELECT payload::text FROM outbox WHERE type = ? ORDER BY id", String.class, type)) {
+            events.add(json.readTree(payload));
+        }
+        return events;
+    }
+
+    private void makeDue() {
+        jdbc.update("UPDATE products SET next_check_at = now() - interval '1 second'");
+    }
+
+    @Test
+    void checksInBatchesOfExactlyTenAndRecordsHistoryOnlyOnChange() throws Exception {
+        products(25);
+        pricesAt("100.00");
+
+        assertThat(checks.run()).isEqualTo(25);
+
+        List<JsonNode> bodies = requestBodies();
+        assertThat(bodies).extracting(b -> b.get("itemIds").size()).containsExactlyInAnyOrder(10, 10, 5);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM price_history", Integer.class)).isEqualTo(25);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM products WHERE current_price = 100.00 AND currency = 'TRY' AND status = 'active' AND next_check_at > now()", Integer.class)).isEqualTo(25);
+        assertThat(amazon.findAll(postRequestedFor(urlEqualTo("/auth/o2/token")))).as("one token for all calls").hasSizeLessThanOrEqualTo(1);
+
+        makeDue();
+        assertThat(checks.run()).isEqualTo(25);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM price_history", Integer.class)).as("same price: no new history").isEqualTo(25);
+        assertThat(events("dataset.changed")).hasSize(3);
+        assertThat(events("dataset.changed").get(0).get("keys").get(0).asText()).startsWith("products:B0TEST");
+    }
+
+    @Test
+    void aScriptedDropStartsADealAndARiseEndsIt() throws Exception {
+        products(1);
+        jdbc.update("UPDATE products SET current_price = 1000.00, currency = 'TRY', availability = 'IN_STOCK'");
+        jdbc.update("INSERT INTO price_history (asin, marketplace, observed_at, price, currency, availability) VALUES ('B0TEST0000', 'www.amazon.com.tr', now() - interval '20 days', 1000.00, 'TRY', 'IN_STOCK')");
+        jdbc.update("INSERT INTO watches (chat_id, asin, marketplace, target_price) VALUES (12345, 'B0TEST0000', 'www.amazon.com.tr', 800.00)");
+
+        pricesAt("700.00");
+        checks.run();
+
+        List<JsonNode> created = events("deal.created");
+        assertThat(created).hasSize(1);
+        JsonNode deal = created.get(0);
+        assertThat(deal.get("asin").asText()).isEqualTo("B0TEST0000");
+        assertThat(deal.get("price").asText()).isEqualTo("700.00");
+        assertThat(deal.get("referencePrice").asText()).isEqualTo("1000.00");
+        assertThat(deal.get("discountPct").asText()).isEqualTo("30.00");
+        assertThat(deal.get("currency").asText()).isEqualTo("TRY");
+        assertThat(deal.get("url").asText()).contains("tag=caravan-21");
+        assertThat(deal.get("timeZone").asText()).isEqualTo("Europe/Istanbul");
+        assertThat(events("watch.hit")).extracting(e -> e.get("kind").asText()).containsExactly("target-reached");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM active_deals", Integer.class)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT check_interval = interval '15 minutes' FROM products", Boolean.class))
+                .as("a deal is checked at the shortest interval").isTrue();
+
+        makeDue();
+        pricesAt("990.00");
+        checks.run();
+
+        List<JsonNode> expired = events("deal.expired");
+        assertThat(expired).hasSize(1);
+        assertThat(expired.get(0).get("reason").asText()).isEqualTo("price-rose");
+        assertThat(expired.get(0).get("dealId").asLong()).isEqualTo(deal.get("dealId").asLong());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM active_deals", Integer.class)).isZero();
+
+        makeDue();
+        pricesAt("700.00");
+        checks.run();
+        assertThat(events("deal.created")).as("cooldown: no second deal within 24 h").hasSize(1);
+    }
+
+    @Test
+    void partialErrorsMarkTheProductInaccessibleWithoutDeletingIt() throws Exception {
+        products(2);
+        amazon.stubFor(post("/catalog/v1/getItems").willReturn(okJson("""
+                {"errors":[{"code":"ItemNotAccessible","message":"The ItemId B0TEST0001 is not accessible through the Creators API."}],
+                 "itemResults":{"items":[{"asin":"B0TEST0000","offersV2":{"listings":[{"price":{"money":{"amount":55.5,"currency":"TRY"}},"availability":{"type":"IN_STOCK"}}]}}]}}""")));
+
+        assertThat(checks.run()).isEqualTo(2);
+
+        assertThat(jdbc.queryForObject("SELECT status FROM products WHERE asin = 'B0TEST0000'", String.class)).isEqualTo("active");
+        assertThat(jdbc.queryForObject("SELECT status || ' ' || last_error FROM products WHERE asin = 'B0TEST0001'", String.class))
+                .startsWith("inaccessible ItemNotAccessible");
+    }
+
+    @Test
+    void aThrottleHonoursRetryAfterAndGivesTheBatchBack() {
+        products(3);
+        amazon.stubFor(post("/catalog/v1/getItems").willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                .withBody("{\"type\":\"ThrottleException\",\"message\":\"The request was denied due to request throttling.\",\"retryAfterSeconds\":2}")));
+        Instant before = Instant.now();
+
+        assertThat(checks.run()).isZero();
+
+        AmazonQuota quota = hub.getBean(AmazonQuota.class);
+        assertThat(quota.pausedUntil()).isAfterOrEqualTo(before.plusSeconds(2));
+        assertThat(quota.slowUntil()).isAfter(quota.pausedUntil());
+        amazon.verify(1, postRequestedFor(urlEqualTo("/catalog/v1/getItems")));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM products WHERE next_check_at BETWEEN now() AND now() + interval '5 seconds'", Integer.class))
+                .as("retried after retryAfterSeconds, not after the lease").isEqualTo(3);
+    }
+
+    @Test
+    void notEligiblePausesThePriceJobsAndAlertsTheAdmin() throws Exception {
+        products(15);
+        amazon.stubFor(post("/catalog/v1/getItems").willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
+                .withBody("{\"type\":\"AccessDeniedException\",\"reason\":\"AssociateNotEligible\",\"message\":\"The associate is not eligible for the Creators API\"}")));
+
+        assertThat(checks.run()).isZero();
+
+        amazon.verify(1, postRequestedFor(urlEqualTo("/catalog/v1/getItems")));
+        JobStateRepository state = hub.getBean(JobStateRepository.class);
+        assertThat(state.isPaused("amazon-prices")).isTrue();
+        assertThat(state.isPaused("amazon-discovery")).isTrue();
+        List<JsonNode> alerts = events("admin.alert");
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).get("kind").asText()).isEqualTo("price-job-paused");
+        assertThat(alerts.get(0).get("key").asText()).isEqualTo("amazon-403");
+        assertThat(alerts.get(0).get("text").asText()).contains("AssociateNotEligible").doesNotContain("test-secret-value-9");
+    }
+
+    @Test
+    void twoWorkersClaimingAtOnceNeverTakeTheSameProduct() throws Exception {
+        products(200);
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        Set<String> seen = Collections.synchronizedSet(new HashSet<>());
+        List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                results.add(workers.submit(() -> {
+                    go.await();
+                    int claimed = 0;
+                    for (List<PriceChecks.Claimed> batch = checks.claim(10); !batch.isEmpty(); batch = checks.claim(10)) {
+                        for (PriceChecks.Claimed c : batch) {
+                            if (!seen.add(c.asin())) {
+                                duplicates.add(c.asin());
+                            }
+                        }
+                        claimed += batch.size();
+                    }
+                    return claimed;
+                }));
+            }
+            go.countDown();
+            int total = results.get(0).get() + results.get(1).get();
+            assertThat(duplicates).isEmpty();
+            assertThat(total).isEqualTo(200);
+            assertThat(results.get(0).get()).as("both workers got work").isPositive();
+            assertThat(results.get(1).get()).isPositive();
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void theRetentionJobPrunesHistoryOlderThanNinetyDaysOnly() {
+        products(1);
+        jdbc.update("INSERT INTO price_history (asin, marketplace, observed_at, price) VALUES ('B0TEST0000', 'www.amazon.com.tr', now() - interval '91 days', 10), ('B0TEST0000', 'www.amazon.com.tr', now() - interval '89 days', 11)");
+
+        Object rows = hub.getBean(org.apache.camel.ProducerTemplate.class)
+                .request("direct:amazon-history-prune", exchange -> { }).getMessage().getHeader("CaravanRows");
+
+        assertThat(rows).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT price::text FROM price_history", String.class)).containsExactly("11.00");
+    }
+
+    @Test
+    void higherPriorityIsClaimedFirst() {
+        products(9);
+        List<PriceChecks.Claimed> first = checks.claim(3);
+        assertThat(first).extracting(PriceChecks.Claimed::asin).containsExactlyInAnyOrder("B0TEST0002", "B0TEST0005", "B0TEST0008");
+    }
+}

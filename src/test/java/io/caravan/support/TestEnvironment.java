@@ -67,6 +67,10 @@ public final class TestEnvironment {
         properties.put("spring.data.redis.host", REDIS_HOST);
         properties.put("spring.data.redis.port", String.valueOf(REDIS_PORT));
         properties.put("server.port", "0");
+        // Events that reach the shared Redis only ever touch this test's own keys.
+        properties.put("caravan.amazon.invalidate.keys[0]", schema + ":products:{asin}");
+        properties.put("caravan.amazon.invalidate.patterns[0]", schema + ":deals:*");
+        properties.put("caravan.amazon.invalidate.tags[0]", schema + ":deals");
         properties.put("management.server.port", "");
         return properties;
     }

@@ -261,9 +261,7 @@ public class PriceChecks {
         event.put("dealId", id);
         event.put("asin", product.asin());
         event.put("marketplace", amazon.marketplace());
-        event.put("title", item != null && item.title() != null ? item.title() : product.title());
-        event.put("url", item != null && item.url() != null ? item.url() : product.url());
-        event.put("imageUrl", item != null && item.imageUrl() != null ? item.imageUrl() : product.imageUrl());
+        putProductFields(event, product, item);
         event.put("price", money(price));
         event.put("referencePrice", money(start.referencePrice()));
         event.put("discountPct", start.discountPct().toPlainString());
@@ -274,6 +272,13 @@ public class PriceChecks {
         event.put("observedAt", now.toString());
         event.put("timeZone", timeZone());
         outbox.publish("deal.created", event);
+    }
+
+    /** Title, URL and image as Amazon just answered them, else as we stored them. */
+    private static void putProductFields(Map<String, Object> event, Claimed product, AmazonItem item) {
+        event.put("title", item != null && item.title() != null ? item.title() : product.title());
+        event.put("url", item != null && item.url() != null ? item.url() : product.url());
+        event.put("imageUrl", item != null && item.imageUrl() != null ? item.imageUrl() : product.imageUrl());
     }
 
     private void endDeal(Claimed product, DealRules.End end, BigDecimal price, String currency, Instant now) {
@@ -298,9 +303,7 @@ public class PriceChecks {
         event.put("chatId", watch.get("chat_id"));
         event.put("asin", product.asin());
         event.put("marketplace", amazon.marketplace());
-        event.put("title", item != null && item.title() != null ? item.title() : product.title());
-        event.put("url", item != null && item.url() != null ? item.url() : product.url());
-        event.put("imageUrl", item != null && item.imageUrl() != null ? item.imageUrl() : product.imageUrl());
+        putProductFields(event, product, item);
         event.put("price", money(price));
         event.put("currency", currency);
         BigDecimal target = (BigDecimal) watch.get("target_price");

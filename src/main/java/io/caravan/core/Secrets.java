@@ -55,10 +55,20 @@ public final class Secrets {
         if (result.indexOf("bot") >= 0) {
             result = BOT_TOKEN.matcher(result).replaceAll("bot" + MASK);
         }
-        if (result.length() > 7 && result.regionMatches(true, 0, "bearer", 0, 0) || result.toLowerCase().contains("bearer ")) {
+        // Every log line passes here: only pay for the regex when a Bearer value can be present.
+        if (containsIgnoreCase(result, "bearer")) {
             result = BEARER.matcher(result).replaceAll("$1" + MASK);
         }
         return result;
+    }
+
+    private static boolean containsIgnoreCase(String text, String word) {
+        for (int i = 0, last = text.length() - word.length(); i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A secret-free, single-paragraph description of a failure and its causes, for job_runs, outbox and alerts. */

@@ -54,7 +54,7 @@ public class JobsController {
     @GetMapping("/{name}")
     public JobView get(@PathVariable String name) {
         JobDefinition job = registry.get(name);
-        return view(job, states.isPaused(name), runs.lastRuns().get(name));
+        return view(job, states.isPaused(name), runs.list(name, 1).stream().findFirst().orElse(null));
     }
 
     @PostMapping("/{name}/pause")

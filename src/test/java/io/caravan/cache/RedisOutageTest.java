@@ -1,0 +1,124 @@
+package io.caravan.cache;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.caravan.outbox.Outbox;
+import io.caravan.support.Hubs;
+import io.caravan.support.TestEnvironment;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Redis goes away while a dataset changes: the outbox keeps the invalidation and retries it, and once a Redis comes
+ * back (a second redis-server of this test's own, restarted with its saved keys) the keys are dropped and the
+ * dataset's warm-up URL is fetched. Nothing is lost.
+ */
+class RedisOutageTest {
+
+    private final WireMockServer dashboards = new WireMockServer(options().dynamicPort());
+    private final String schema = TestEnvironment.newSchema();
+    private Path dir;
+    private int port;
+    private Process redis;
+    private ConfigurableApplicationContext hub;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+        if (redis != null) {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
+        }
+        dashboards.stop();
+        TestEnvironment.dropSchema(schema);
+    }
+
+    @Test
+    void theInvalidationWaitsForRedisAndHappensWhenItReturns() throws Exception {
+        dashboards.start();
+        dashboards.stubFor(get(urlEqualTo("/api/dashboards/vendors")).willReturn(ok("warm")));
+        dir = Files.createTempDirectory("caravan-redis");
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        startRedis();
+        cli("SET", "vendors:list", "cached");
+        for (int i = 0; i < 50; i++) {
+            cli("SET", "dash:vendors:" + i, "v");
+        }
+        cli("SADD", CacheInvalidator.TAG_PREFIX + "vendors", "vendor:1", "vendor:2");
+        cli("SET", "vendor:1", "a");
+        cli("SET", "vendor:2", "b");
+        cli("SET", "dash:orders:1", "stays");
+        cli("SAVE");
+        cli("SHUTDOWN", "NOSAVE");
+        redis.waitFor(10, TimeUnit.SECONDS);
+
+        hub = Hubs.start(schema, Map.of(
+                "spring.data.redis.port", String.valueOf(port),
+                "spring.data.redis.timeout", "500ms",
+                "caravan.outbox.initial-backoff", "300ms",
+                "caravan.outbox.max-backoff", "1s",
+                "caravan.outbox.poll-interval", "300ms"));
+        JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
+        hub.getBean(TransactionTemplate.class).executeWithoutResult(status -> hub.getBean(Outbox.class).publish("dataset.changed", Map.of(
+                "dataset", "metabase.vendors",
+                "keys", List.of("vendors:list"),
+                "patterns", List.of("dash:vendors:*"),
+                "tags", List.of("vendors"),
+                "warmUrls", List.of(dashboards.baseUrl() + "/api/dashboards/vendors"))));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT attempts FROM outbox WHERE type = 'dataset.changed'", Integer.class) >= 2);
+        assertThat(jdbc.queryForObject("SELECT done_at IS NULL FROM outbox WHERE type = 'dataset.changed'", Boolean.class)).isTrue();
+        assertThat(jdbc.queryForObject("SELECT last_error FROM outbox WHERE type = 'dataset.changed'", String.class)).isNotBlank();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letters", Integer.class)).isZero();
+        dashboards.verify(0, getRequestedFor(urlEqualTo("/api/dashboards/vendors")));
+
+        startRedis();
+        assertThat(cli("EXISTS", "vendors:list")).as("Redis came back with its keys").isEqualTo("1");
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT done_at IS NOT NULL FROM outbox WHERE type = 'dataset.changed'", Boolean.class));
+        assertThat(cli("EXISTS", "vendors:list", "vendor:1", "vendor:2", CacheInvalidator.TAG_PREFIX + "vendors")).isEqualTo("0");
+        assertThat(cli("KEYS", "dash:*")).isEqualTo("dash:orders:1");
+        dashboards.verify(1, getRequestedFor(urlEqualTo("/api/dashboards/vendors")));
+    }
+
+    private void startRedis() throws Exception {
+        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(cli("PING")));
+    }
+
+    private String cli(String... command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
+        args.addAll(List.of(command));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes()).trim();
+        process.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+}

@@ -1,0 +1,392 @@
+package io.caravan.metabase;
+
+import static io.caravan.metabase.CardColumns.quote;
+
+import io.caravan.metabase.MetabaseProperties.Card;
+import io.caravan.metabase.MetabaseProperties.Mode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Loads one card: Metabase's CSV stream goes straight into {@code COPY} into a temporary staging table (session-local
+ * and unlogged, gone by itself if the hub dies), typed from the card's metadata so a bad value fails with PostgreSQL's
+ * own line and column. Only then, in the same transaction, the target is changed: replace (TRUNCATE + INSERT, so a
+ * reader sees the whole old or the whole new table), upsert (ON CONFLICT on the key) or append — together with the
+ * caller's bookkeeping (sync_runs, outbox). Any failure rolls all of it back: the previous data stays.
+ */
+public class CardLoader {
+
+    /** What a successful load did. */
+    public record Loaded(long rows, long bytes, List<CardColumns.Column> columns, SchemaDrift drift) {
+    }
+
+    private static final int SRID = 4326;
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final MetabaseClient client;
+    private final long rowLimit;
+
+    public CardLoader(DataSource dataSource, PlatformTransactionManager transactionManager, MetabaseClient client, long rowLimit) {
+        this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.client = client;
+        this.rowLimit = rowLimit;
+    }
+
+    /**
+     * @param inTransaction runs inside the load's transaction after the target changed (sync_runs, outbox)
+     */
+    public Loaded load(Card card, Consumer<Loaded> inTransaction) throws IOException {
+        List<CardColumns.Column> columns = CardColumns.fromMetadata(card, client.columns(card));
+        String postgis = card.geometry().isEmpty() ? null : postgisSchema(card);
+        SchemaDrift drift = SchemaDrift.between(existingColumns(card), columns);
+        if (!drift.isEmpty() && card.drift() == MetabaseProperties.Drift.FAIL) {
+            throw new ExportException(card.name(), "the card's columns changed since the last load: " + drift
+                    + ". Drift policy is 'fail', so " + card.qualifiedTable()
+                    + " is kept as it was (set drift: evolve to follow the card, or fix the card)");
+        }
+        ensureSchema(card);
+        Map<String, String> existing = existingColumns(card);
+        boolean swap = card.mode() == Mode.REPLACE && canSwap(card, existing);
+        try {
+            return transactions.execute(status -> {
+                Connection connection = DataSourceUtils.getConnection(dataSource);
+                try {
+                    return client.export(card, export -> {
+                        List<CardColumns.Column> ordered = CardColumns.inHeaderOrder(card, columns, export.header());
+                        long rows = swap ? copy(card, connection, loadingTable(card, columns, existing, drift, connection), ordered, export)
+                                : copy(card, connection, stagingTable(card, ordered, connection), ordered, export);
+                        if (rows != export.rows()) {
+                            throw new ExportException(card.name(), "COPY loaded " + rows + " rows but the export had " + export.rows());
+                        }
+                        if (rows >= rowLimit) {
+                            throw new ExportException(card.name(), "the export has " + rows + " rows, Metabase's export cap ("
+                                    + "caravan.metabase.row-limit): Metabase cuts results there silently, so the rest is missing."
+                                    + " Slice the card with a native template-tag parameter, or raise MB_DOWNLOAD_ROW_LIMIT and row-limit");
+                        }
+                        if (rows == 0 && card.mode() == Mode.REPLACE && !card.allowEmpty()) {
+                            throw new ExportException(card.name(), "Metabase returned no rows; " + card.qualifiedTable()
+                                    + " is kept (set allow-empty: true if an empty result is valid)");
+                        }
+                        long changed;
+                        if (swap) {
+                            swapIn(card, connection, postgis);
+                            changed = rows;
+                        } else {
+                            prepareTarget(card, connection, columns, drift, postgis);
+                            changed = write(card, connection, ordered, postgis);
+                        }
+                        Loaded loaded = new Loaded(card.mode() == Mode.UPSERT ? changed : rows, export.bytes(), ordered, drift);
+                        inTransaction.accept(loaded);
+                        return loaded;
+                    });
+                } catch (IOException e) {
+                    throw new Unchecked(e);
+                }
+            });
+        } catch (Unchecked e) {
+            throw e.getCause();
+        } catch (org.springframework.dao.DataAccessException e) {
+            throw new ExportException(card.name(), "PostgreSQL refused the load: " + rootMessage(e));
+        }
+    }
+
+    /** A temporary table for upsert, append and the replace that cannot swap; gone at commit. */
+    private String stagingTable(Card card, List<CardColumns.Column> ordered, Connection connection) throws ExportException {
+        String definition = ordered.stream().map(c -> quote(c.name()) + " " + c.stagingType()).collect(Collectors.joining(", "));
+        execute(card, connection, "CREATE TEMP TABLE " + staging(card) + " (" + definition + ") ON COMMIT DROP");
+        return staging(card);
+    }
+
+    /**
+     * The replace's new table, beside the old one: COPY fills it in one pass and its indexes are built while readers
+     * still read the old table; under drift 'evolve' it keeps the old table's removed columns (empty).
+     */
+    private String loadingTable(Card card, List<CardColumns.Column> columns, Map<String, String> existing, SchemaDrift drift,
+                                Connection connection) throws ExportException {
+        List<String> definition = new java.util.ArrayList<>(columns.stream().map(c -> quote(c.name()) + " " + c.stagingType()).toList());
+        drift.removed().forEach(removed -> definition.add(quote(removed) + " " + existing.get(removed)));
+        execute(card, connection, "CREATE TABLE " + loading(card) + " (" + String.join(", ", definition) + ")");
+        return loading(card);
+    }
+
+    private long copy(Card card, Connection connection, String table, List<CardColumns.Column> ordered, ExportStream export)
+            throws IOException {
+        String names = ordered.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        try {
+            return connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY " + table + " (" + names + ") FROM STDIN (FORMAT csv, ENCODING 'UTF8')", export);
+        } catch (SQLException e) {
+            // PostgreSQL names the line (1 = the first data row) and the column of a value that does not fit.
+            throw new ExportException(card.name(), "a value does not fit the card's column types (CSV line = data row + 1): "
+                    + firstLine(e));
+        }
+    }
+
+    /**
+     * Replace by swapping tables: the new one gets its geometry, indexes and comment, then — holding the old table's
+     * lock only for a drop and a rename — takes its name. Queued readers resolve the name again after the lock and
+     * read the new table: never a mix, and no reader waits for a million-row INSERT.
+     */
+    private void swapIn(Card card, Connection connection, String postgis) throws ExportException {
+        String loading = loading(card);
+        for (String geometry : card.geometry()) {
+            CardColumns.Column column = new CardColumns.Column(geometry, geometry, "geometry", true);
+            execute(card, connection, "ALTER TABLE " + loading + " ALTER COLUMN " + quote(geometry) + " TYPE " + type(column, postgis)
+                    + " USING " + value(column, postgis));
+        }
+        Map<String, String> indexes = new LinkedHashMap<>(); // temporary name → final name
+        if (!card.key().isEmpty()) {
+            indexes.put(createIndex(card, connection, loading, true, "btree", card.key(), "key"), indexName(card.table(), card.key(), "key"));
+        }
+        for (MetabaseProperties.Index index : card.indexes()) {
+            indexes.put(createIndex(card, connection, loading, index.unique(), index.method(), index.columns(), "idx"),
+                    indexName(card.table(), index.columns(), "idx"));
+        }
+        for (String geometry : card.geometry()) {
+            indexes.put(createIndex(card, connection, loading, false, "gist", List.of(geometry), "gist"),
+                    indexName(card.table(), List.of(geometry), "gist"));
+        }
+        String table = target(card);
+        execute(card, connection, "DROP TABLE IF EXISTS " + table);
+        execute(card, connection, "ALTER TABLE " + loading + " RENAME TO " + quote(card.table()));
+        // (the old table's lock was taken by the DROP above and is held until commit)
+        for (Map.Entry<String, String> index : indexes.entrySet()) {
+            execute(card, connection, "ALTER INDEX " + quote(card.schema()) + "." + quote(index.getKey()) + " RENAME TO " + quote(index.getValue()));
+        }
+        execute(card, connection, "COMMENT ON TABLE " + table + " IS " + literal(comment(card)));
+    }
+
+    private String createIndex(Card card, Connection connection, String table, boolean unique, String method, List<String> columns,
+                               String suffix) throws ExportException {
+        String name = indexName(card.table() + "__loading", columns, suffix);
+        execute(card, connection, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + quote(name) + " ON " + table + " USING " + method
+                + " (" + columns.stream().map(CardColumns::quote).collect(Collectors.joining(", ")) + ")");
+        return name;
+    }
+
+    /**
+     * Swapping would break what points at the old table by its identity — views, foreign keys, grants, triggers,
+     * row-level security — so such a table is replaced in place (TRUNCATE + INSERT) instead.
+     */
+    private boolean canSwap(Card card, Map<String, String> existing) {
+        if (existing.isEmpty()) {
+            return true;
+        }
+        Boolean plain = jdbc.queryForObject("""
+                SELECT c.relacl IS NULL AND NOT c.relhastriggers AND NOT c.relrowsecurity
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.oid)
+                   AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                                    WHERE d.refobjid = c.oid AND r.ev_class <> c.oid)
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relname = ?""", Boolean.class, card.schema(), card.table());
+        return Boolean.TRUE.equals(plain);
+    }
+
+    private static void execute(Card card, Connection connection, String sql) throws ExportException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new ExportException(card.name(), "PostgreSQL refused `" + sql + "`: " + firstLine(e));
+        }
+    }
+
+    private static String comment(Card card) {
+        return "Metabase card " + card.id() + " (" + card.name() + "), loaded by Caravan in " + card.mode().name().toLowerCase() + " mode";
+    }
+
+    private void prepareTarget(Card card, Connection connection, List<CardColumns.Column> columns, SchemaDrift drift,
+                               String postgis) {
+        String table = target(card);
+        try (Statement statement = connection.createStatement()) {
+            String definition = columns.stream().map(c -> quote(c.name()) + " " + type(c, postgis)).collect(Collectors.joining(", "));
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (" + definition + ")");
+            statement.execute("COMMENT ON TABLE " + table + " IS " + literal(comment(card)));
+            for (CardColumns.Column added : drift.added()) {
+                statement.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + quote(added.name()) + " " + type(added, postgis));
+            }
+            for (String removed : drift.removed()) {
+                statement.execute("ALTER TABLE " + table + " ALTER COLUMN " + quote(removed) + " DROP NOT NULL");
+            }
+            for (CardColumns.Column retyped : drift.retyped()) {
+                statement.execute("ALTER TABLE " + table + " ALTER COLUMN " + quote(retyped.name()) + " TYPE " + type(retyped, postgis)
+                        + " USING " + quote(retyped.name()) + "::text::" + type(retyped, postgis));
+            }
+            if (!card.key().isEmpty()) {
+                statement.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(indexName(card.table(), card.key(), "key"))
+                        + " ON " + table + " (" + card.key().stream().map(CardColumns::quote).collect(Collectors.joining(", ")) + ")");
+            }
+            for (MetabaseProperties.Index index : card.indexes()) {
+                statement.execute("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
+                        + quote(indexName(card.table(), index.columns(), "idx")) + " ON " + table + " USING " + index.method()
+                        + " (" + index.columns().stream().map(CardColumns::quote).collect(Collectors.joining(", ")) + ")");
+            }
+            for (String geometry : card.geometry()) {
+                statement.execute("CREATE INDEX IF NOT EXISTS " + quote(indexName(card.table(), List.of(geometry), "gist"))
+                        + " ON " + table + " USING gist (" + quote(geometry) + ")");
+            }
+        } catch (SQLException e) {
+            throw new Unchecked(new ExportException(card.name(), "preparing " + card.qualifiedTable() + " failed: " + firstLine(e)));
+        }
+    }
+
+    private long write(Card card, Connection connection, List<CardColumns.Column> ordered, String postgis) {
+        String table = target(card);
+        String staging = staging(card);
+        String names = ordered.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        String values = ordered.stream().map(c -> value(c, postgis)).collect(Collectors.joining(", "));
+        try (Statement statement = connection.createStatement()) {
+            switch (card.mode()) {
+                case REPLACE -> {
+                    // TRUNCATE waits for readers of the old rows and holds them off until commit: never a mix.
+                    statement.execute("TRUNCATE " + table);
+                    return statement.executeUpdate("INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM " + staging);
+                }
+                case APPEND -> {
+                    return statement.executeUpdate("INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM " + staging);
+                }
+                default -> {
+                    String keys = card.key().stream().map(CardColumns::quote).collect(Collectors.joining(", "));
+                    String nullKey = card.key().stream().map(k -> quote(k) + " IS NULL").collect(Collectors.joining(" OR "));
+                    try (var result = statement.executeQuery("SELECT count(*) FROM " + staging + " WHERE " + nullKey)) {
+                        result.next();
+                        if (result.getLong(1) > 0) {
+                            throw new Unchecked(new ExportException(card.name(), result.getLong(1) + " rows have an empty key column "
+                                    + card.key() + ": upsert cannot place them"));
+                        }
+                    }
+                    List<String> updated = ordered.stream().map(CardColumns.Column::name).filter(n -> !card.key().contains(n)).toList();
+                    String onConflict = updated.isEmpty() ? "DO NOTHING"
+                            : "DO UPDATE SET " + updated.stream().map(n -> quote(n) + " = EXCLUDED." + quote(n)).collect(Collectors.joining(", "));
+                    // The last row of a key wins when the export repeats it; ON CONFLICT may touch a row only once.
+                    return statement.executeUpdate("INSERT INTO " + table + " (" + names + ") SELECT DISTINCT ON (" + keys + ") "
+                            + values + " FROM " + staging + " ORDER BY " + keys + ", ctid DESC ON CONFLICT (" + keys + ") " + onConflict);
+                }
+            }
+        } catch (SQLException e) {
+            throw new Unchecked(new ExportException(card.name(), "writing " + card.qualifiedTable() + " failed: " + firstLine(e)));
+        }
+    }
+
+    private static String value(CardColumns.Column column, String postgis) {
+        if (!column.geometry()) {
+            return quote(column.name());
+        }
+        String c = quote(column.name());
+        String fn = quote(postgis) + ".";
+        return "CASE WHEN " + c + " IS NULL OR btrim(" + c + ") = '' THEN NULL"
+                + " WHEN left(ltrim(" + c + "), 1) = '{' THEN " + fn + "ST_SetSRID(" + fn + "ST_GeomFromGeoJSON(" + c + "), " + SRID + ")"
+                + " ELSE " + fn + "ST_GeomFromText(" + c + ", " + SRID + ") END";
+    }
+
+    private static String type(CardColumns.Column column, String postgis) {
+        return column.geometry() ? quote(postgis) + ".geometry" : column.type();
+    }
+
+    /** The target's columns and types, empty when it does not exist yet. */
+    Map<String, String> existingColumns(Card card) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname
+                  FROM pg_attribute a
+                  JOIN pg_class c ON c.oid = a.attrelid
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_type t ON t.oid = a.atttypid
+                 WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
+                 ORDER BY a.attnum""", row -> {
+            String type = "geometry".equals(row.getString(3)) ? "geometry" : row.getString(2);
+            columns.put(row.getString(1), type);
+        }, card.schema(), card.table());
+        return columns;
+    }
+
+    private String postgisSchema(Card card) throws ExportException {
+        List<String> schema = jdbc.queryForList(
+                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgis'",
+                String.class);
+        if (schema.isEmpty()) {
+            String database = jdbc.queryForObject("SELECT current_database()", String.class);
+            throw new ExportException(card.name(), "columns " + card.geometry() + " are configured as geometry, but the PostGIS"
+                    + " extension is not installed in database " + database + " (CREATE EXTENSION postgis;)");
+        }
+        return schema.get(0);
+    }
+
+    private void ensureSchema(Card card) throws ExportException {
+        try {
+            jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + quote(card.schema()));
+        } catch (org.springframework.dao.DataAccessException e) {
+            // Two cards creating the same schema at once: one wins, the other sees it exist.
+            Integer exists = jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = ?", Integer.class, card.schema());
+            if (exists == null || exists == 0) {
+                throw new ExportException(card.name(), "cannot create schema " + card.schema() + ": " + rootMessage(e));
+            }
+        }
+    }
+
+    private static String target(Card card) {
+        return quote(card.schema()) + "." + quote(card.table());
+    }
+
+    private static String staging(Card card) {
+        return quote("staging_" + card.table());
+    }
+
+    private static String loading(Card card) {
+        return quote(card.schema()) + "." + quote(indexName(card.table(), List.of(), "loading"));
+    }
+
+    static String indexName(String table, List<String> columns, String suffix) {
+        String name = table + "_" + String.join("_", columns) + "_" + suffix;
+        if (name.getBytes(StandardCharsets.UTF_8).length <= 63) {
+            return name;
+        }
+        String hash = Integer.toHexString(name.hashCode());
+        return name.substring(0, Math.min(name.length(), 63 - hash.length() - 1)) + "_" + hash;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static String firstLine(SQLException e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ').replaceAll("\\s+", " ").trim();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage().replace('\n', ' ');
+    }
+
+    /** Carries a checked failure out of the transaction callback. */
+    private static final class Unchecked extends RuntimeException {
+        Unchecked(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.caravan.metabase;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.metabase.MetabaseProperties.Card;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The {@code sync_runs} table: one row per sync, written running → succeeded | failed. */
+public class SyncRuns {
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final String instance;
+
+    public SyncRuns(JdbcTemplate jdbc, ObjectMapper json, String instance) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.instance = instance;
+    }
+
+    public long start(Card card, Long jobRunId) {
+        return jdbc.queryForObject("""
+                INSERT INTO sync_runs (card, card_id, job_run_id, table_name, mode, status, instance)
+                VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING id""", Long.class,
+                card.name(), card.id(), jobRunId, card.qualifiedTable(), card.mode().name().toLowerCase(), instance);
+    }
+
+    /** Called inside the load's transaction, so the row says succeeded only if the data is there. */
+    public void succeeded(long id, CardLoader.Loaded loaded) {
+        List<Map<String, String>> columns = loaded.columns().stream()
+                .map(c -> Map.of("name", c.name(), "title", c.title(), "type", c.type())).toList();
+        try {
+            jdbc.update("""
+                    UPDATE sync_runs SET status = 'succeeded', rows = ?, bytes = ?, finished_at = now(),
+                           duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint, columns = ?::jsonb
+                     WHERE id = ?""", loaded.rows(), loaded.bytes(), json.writeValueAsString(columns), id);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void failed(long id, String error) {
+        jdbc.update("""
+                UPDATE sync_runs SET status = 'failed', error = ?, finished_at = now(),
+                       duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint
+                 WHERE id = ?""", error, id);
+    }
+
+    /** Syncs this instance left running when it stopped can never finish. */
+    public int failAbandoned() {
+        return jdbc.update("""
+                UPDATE sync_runs SET status = 'failed', finished_at = now(), error = 'the hub stopped during this sync'
+                 WHERE status = 'running' AND instance = ?""", instance);
+    }
+
+    public Optional<Instant> lastSuccess(String card) {
+        return jdbc.query("SELECT max(finished_at) FROM sync_runs WHERE card = ? AND status = 'succeeded'",
+                rs -> {
+                    rs.next();
+                    java.sql.Timestamp at = rs.getTimestamp(1);
+                    return Optional.ofNullable(at).map(java.sql.Timestamp::toInstant);
+                }, card);
+    }
+}

@@ -104,7 +104,7 @@ class OperatorApiTest {
     void unknownJobsAndRunsAre404WithAClearMessage() throws Exception {
         HttpResponse<String> job = call("POST", "/api/jobs/nope/run", ADMIN_TOKEN);
         assertThat(job.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(job.body()).get("message").asText()).isEqualTo("No job named 'nope'. Jobs: heartbeat");
+        assertThat(json.readTree(job.body()).get("message").asText()).isEqualTo("No job named 'nope'. Jobs: cache-warm, heartbeat");
         assertThat(call("POST", "/api/jobs/nope/pause", ADMIN_TOKEN).statusCode()).isEqualTo(404);
         HttpResponse<String> run = call("GET", "/api/runs/987654", ADMIN_TOKEN);
         assertThat(run.statusCode()).isEqualTo(404);

@@ -76,6 +76,9 @@ class MetabaseSyncTest {
         card(properties, 7, "slow-b", 212, "replace");
         card(properties, 8, "slow-c", 213, "replace");
         card(properties, 9, "broken", 214, "replace");
+        card(properties, 10, "never", 215, "replace");
+        properties.add("caravan.metabase.cards[10].max-age", () -> "1s");
+        card(properties, 11, "fresh", 216, "replace");
     }
 
     private static void card(DynamicPropertyRegistry properties, int index, String name, int id, String mode) {
@@ -99,6 +102,8 @@ class MetabaseSyncTest {
     JobRunRepository runs;
     @Autowired
     JdbcTemplate jdbc;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
 
     @Test
     void unicodeNullsBigDecimalsOffsetsQuotedCommasAndNewlinesLoadExactly() {
@@ -323,6 +328,27 @@ class MetabaseSyncTest {
             mostAtOnce = Math.max(mostAtOnce, overlapping);
         }
         assertThat(mostAtOnce).as("syncs at the same time with max-parallel 2").isEqualTo(2);
+    }
+
+    @Test
+    void datasetAgeIsExportedAndACardOlderThanItsMaxAgeMakesReadinessStaleNotDown() throws Exception {
+        metadata(216, column("id", "ID", "type/Integer"));
+        export(216, "ID\n1\n");
+        assertThat(runJob("metabase-fresh").status()).isEqualTo("succeeded");
+        Thread.sleep(1100); // card "never" has max-age 1s and has not synced since the hub started
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                + "/actuator/prometheus")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        double freshAge = metrics.lines().filter(l -> l.startsWith("caravan_dataset_age_seconds{") && l.contains("dataset=\"metabase.fresh\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+        assertThat(freshAge).isBetween(0.0, 60.0);
+        assertThat(metrics).containsPattern("caravan_dataset_age_seconds\\{[^}]*dataset=\"metabase.never\"[^}]*} NaN");
+
+        var readiness = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                + "/actuator/health/readiness")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(readiness.statusCode()).as("stale data is still served").isEqualTo(200);
+        assertThat(readiness.body()).contains("\"status\":\"STALE\"");
     }
 
     // --- helpers ---

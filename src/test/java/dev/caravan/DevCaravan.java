@@ -1,6 +1,10 @@
 package dev.caravan;
 
 import io.caravan.CaravanApplication;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -47,6 +51,9 @@ public final class DevCaravan {
         card(dev, 2, "delivery-areas", FakeMetabase.DELIVERY_AREAS, "replace", "area_id", "45 * * * * ?");
         dev.put("caravan.metabase.cards[0].invalidate.patterns[0]", "dash:vendors:*");
         dev.put("caravan.metabase.cards[1].invalidate.tags[0]", "orders");
+        if (postgisReady()) {
+            dev.put("caravan.metabase.cards[2].geometry[0]", "polygon");
+        }
 
         dev.put("caravan.amazon.base-url", DevConfiguration.AMAZON.baseUrl());
         dev.put("caravan.amazon.token-url", DevConfiguration.AMAZON.baseUrl() + "/auth/o2/token");
@@ -67,12 +74,37 @@ public final class DevCaravan {
         }
         dev.put("caravan.jobs.amazon-discovery.cron", "0 */2 * * * ?");
         dev.put("caravan.jobs.amazon-prices.cron", "*/10 * * * * ?");
+        // The fake's deals last 3 minutes of every 12: check often enough to see them start and end.
+        dev.put("caravan.amazon.checks.min-interval", "20s");
+        dev.put("caravan.amazon.checks.max-interval", "1m");
 
         dev.put("caravan.telegram.token", DevConfiguration.TELEGRAM_TOKEN);
         dev.put("caravan.telegram.base-uri", DevConfiguration.TELEGRAM.baseUrl());
         dev.put("caravan.telegram.admin-chat-id", "1001");
         dev.put("caravan.telegram.mode", "polling");
         return dev;
+    }
+
+    /**
+     * Delivery-area polygons load as PostGIS geometry when the extension can be had; without it they stay WKT text
+     * rather than failing the card on a machine that lacks the Debian package.
+     */
+    static boolean postgisReady() {
+        String url = "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/" + env("PGDATABASE", "test");
+        try (Connection connection = DriverManager.getConnection(url, env("PGUSER", "postgres"), env("PGPASSWORD", ""));
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS postgis");
+            return true;
+        } catch (SQLException e) {
+            System.out.println("  dev mode: PostGIS is not available (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); delivery-area polygons stay text. Debian: apt-get install postgresql-<version>-postgis-3");
+            return false;
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static void card(Map<String, Object> dev, int index, String name, int id, String mode, String key, String cron) {

@@ -1,6 +1,12 @@
 package dev.caravan;
 
+import io.caravan.ops.JobRegistry;
+import io.caravan.ops.JobRunner;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -23,6 +29,27 @@ public class DevConfiguration {
             Clock.systemUTC());
     static final FakeAmazon AMAZON = new FakeAmazon(AMAZON_CLIENT_ID, AMAZON_CLIENT_SECRET, Clock.systemUTC());
     static final FakeTelegram TELEGRAM = new FakeTelegram(TELEGRAM_TOKEN);
+
+    private static final Logger log = LoggerFactory.getLogger(DevConfiguration.class);
+
+    /**
+     * A new user should not wait for the first cron tick: discovery and every card run once as soon as the hub is up.
+     * Through the job runner, so they show in /api/runs like any other run.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void firstRun(ApplicationReadyEvent ready) {
+        JobRegistry jobs = ready.getApplicationContext().getBean(JobRegistry.class);
+        JobRunner runner = ready.getApplicationContext().getBean(JobRunner.class);
+        for (String job : jobs.names()) {
+            if (job.equals("amazon-discovery") || job.startsWith("metabase-")) {
+                try {
+                    runner.startNow(job);
+                } catch (io.caravan.ops.JobAlreadyRunningException alreadyRunning) {
+                    log.info("dev mode: {} not started at startup: {}", job, alreadyRunning.getMessage());
+                }
+            }
+        }
+    }
 
     @Bean
     FakeTelegram fakeTelegram() {

@@ -55,6 +55,8 @@ public class Discovery {
 
     /** @return products upserted */
     public int run() {
+        // A run can come before the startup sync (an operator's or dev mode's first run): configured categories first.
+        syncCategories();
         int upserted = 0;
         List<Map<String, Object>> categories = jdbc.queryForList("""
                 SELECT id, slug, browse_node_id, keywords FROM categories WHERE active AND marketplace = ? ORDER BY id""",

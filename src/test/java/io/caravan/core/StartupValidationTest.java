@@ -68,6 +68,21 @@ class StartupValidationTest {
     }
 
     @Test
+    void aMetabaseCardWithABadTableNameOrNoUpsertKeyStopsStartupNamingTheCard() {
+        Map<String, Object> card = Map.of("caravan.metabase.url", "http://127.0.0.1:9",
+                "caravan.metabase.api-key", "mb_key",
+                "caravan.metabase.cards[0].name", "vendors",
+                "caravan.metabase.cards[0].id", "101");
+        Map<String, Object> badTable = new java.util.HashMap<>(card);
+        badTable.put("caravan.metabase.cards[0].table", "vendors; DROP TABLE orders");
+        assertThat(failureOf(badTable, schema)).contains("card 'vendors': table", "vendors; DROP TABLE orders",
+                "is not a valid identifier");
+        Map<String, Object> noKey = new java.util.HashMap<>(card);
+        noKey.put("caravan.metabase.cards[0].mode", "upsert");
+        assertThat(failureOf(noKey, schema)).contains("card 'vendors': mode upsert needs key[]");
+    }
+
+    @Test
     void aMissingRouteDirectoryIsNamed() {
         assertThat(failureOf(Map.of("caravan.routes.dir", "/nonexistent/caravan-routes"), schema))
                 .contains("caravan.routes.dir").contains("no such directory");

@@ -27,7 +27,7 @@ public final class Messages {
         en(Key.HELP, """
                 Commands:
                 /categories – categories you can subscribe to
-                /subscribe <category> [min%] – deals of a category, optionally only from min% off
+                /subscribe <category> [min%%] – deals of a category, optionally only from min%% off
                 /unsubscribe <category> – no more deals of a category
                 /track <ASIN or Amazon link> [target price] – tell me when a product gets cheaper
                 /untrack <ASIN> – stop tracking a product
@@ -36,7 +36,7 @@ public final class Messages {
         tr(Key.HELP, """
                 Komutlar:
                 /categories – abone olabileceğin kategoriler
-                /subscribe <kategori> [min%] – bir kategorinin fırsatları, istersen yalnızca min% ve üzeri indirimler
+                /subscribe <kategori> [min%%] – bir kategorinin fırsatları, istersen yalnızca min%% ve üzeri indirimler
                 /unsubscribe <kategori> – bir kategorinin fırsatlarını artık gönderme
                 /track <ASIN veya Amazon bağlantısı> [hedef fiyat] – ürün ucuzlayınca haber ver
                 /untrack <ASIN> – ürünü takip etmeyi bırak

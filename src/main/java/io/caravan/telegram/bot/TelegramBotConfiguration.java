@@ -46,6 +46,14 @@ public class TelegramBotConfiguration {
         return new UpdateHandler(tx, jdbc, commands, meters);
     }
 
+    /** In both modes: the webhook also records every update_id. */
+    @Bean
+    JobDefinition telegramUpdatesPruneJob() {
+        return new JobDefinition("telegram-updates-prune", "0 50 3 * * ?", ZoneId.of("UTC"), "direct:telegram-updates-prune",
+                Map.of(), true, "Forgets handled update ids after " + TelegramBotFlow.KEEP_UPDATE_IDS.toDays()
+                + " days (Telegram keeps an unconfirmed update for at most 24 hours)");
+    }
+
     @Configuration
     @ConditionalOnExpression(TOKEN_SET)
     @ConditionalOnProperty(name = "caravan.telegram.mode", havingValue = "polling", matchIfMissing = true)

@@ -2,8 +2,10 @@ package io.caravan.telegram.bot;
 
 import io.caravan.ops.JobHeaders;
 import io.caravan.telegram.TelegramProperties;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,12 +15,20 @@ import org.springframework.stereotype.Component;
 @Component("telegramBot")
 public class TelegramBotFlow {
 
+    /**
+     * Telegram drops an update it could not deliver after 24 hours, so no re-delivery can be older than that; a
+     * week leaves room for a hub that was down over a weekend.
+     */
+    static final Duration KEEP_UPDATE_IDS = Duration.ofDays(7);
+
     private final ObjectProvider<UpdatePoller> poller;
     private final TelegramProperties telegram;
+    private final JdbcTemplate jdbc;
 
-    public TelegramBotFlow(ObjectProvider<UpdatePoller> poller, TelegramProperties telegram) {
+    public TelegramBotFlow(ObjectProvider<UpdatePoller> poller, TelegramProperties telegram, JdbcTemplate jdbc) {
         this.poller = poller;
         this.telegram = telegram;
+        this.jdbc = jdbc;
     }
 
     public void pollUpdates(Exchange exchange) {
@@ -29,5 +39,12 @@ public class TelegramBotFlow {
                     : "caravan.telegram.mode is " + telegram.mode() + ": updates arrive at POST /telegram/webhook, not by polling");
         }
         exchange.getMessage().setHeader(JobHeaders.ROWS, available.poll());
+    }
+
+    /** Keeps telegram_updates from growing forever; it only has to cover Telegram's re-delivery window. */
+    public void pruneUpdates(Exchange exchange) {
+        int deleted = jdbc.update("DELETE FROM telegram_updates WHERE received_at < now() - ?::interval",
+                KEEP_UPDATE_IDS.toSeconds() + " seconds");
+        exchange.getMessage().setHeader(JobHeaders.ROWS, deleted);
     }
 }

@@ -1,12 +1,16 @@
 package io.caravan.telegram.bot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.ops.JobRunRepository;
+import io.caravan.ops.JobRunner;
 import io.caravan.support.HubTest;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +43,10 @@ class BotCommandsTest {
     ObjectMapper json;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    JobRunner runner;
+    @Autowired
+    JobRunRepository runs;
 
     record Sent(String chatId, String method, JsonNode payload) {
         String text() {
@@ -383,6 +391,16 @@ class BotCommandsTest {
         assertThat(handler.handle(update, false)).isEqualTo(UpdateHandler.Outcome.ignored);
         assertThat(count("SELECT count(*) FROM telegram_outgoing")).isEqualTo(before);
         assertThat(count("SELECT count(*) FROM subscribers WHERE chat_id = -1001234567890")).isZero();
+    }
+
+    @Test
+    void pruneForgetsUpdateIdsPastTelegramsRedeliveryWindow() {
+        jdbc.update("INSERT INTO telegram_updates (update_id, received_at) VALUES (1, now() - interval '8 days'), (2, now() - interval '6 days')");
+        long id = runner.startNow("telegram-updates-prune");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !runs.find(id).orElseThrow().status().equals("running"));
+        assertThat(runs.find(id).orElseThrow().status()).isEqualTo("succeeded");
+        assertThat(runs.find(id).orElseThrow().rows()).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT update_id FROM telegram_updates WHERE update_id < 3", Long.class)).containsExactly(2L);
     }
 
     private long categoryId(String slug) {

@@ -122,6 +122,7 @@ class WebhookTest {
     @Test
     void noPollerInWebhookModeAndTheApiStillNeedsItsToken() throws Exception {
         assertThat(jobs.find("telegram-updates")).isEmpty();
+        assertThat(jobs.find("telegram-updates-prune")).as("webhook updates are recorded too").isPresent();
         HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(401);

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.caravan.core.Secrets;
 import io.caravan.ops.JobRegistry;
 import io.caravan.ops.JobRun;
 import io.caravan.ops.JobRunRepository;
@@ -126,6 +127,7 @@ class PollingTest {
         try (ConfigurableApplicationContext first = hub(Map.of("caravan.jobs.telegram-updates.enabled", "false"))) {
             JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
             assertThat(first.getBean(JobRegistry.class).get("telegram-updates").cron()).isEqualTo("*/5 * * * * ?");
+            assertThat(Secrets.registered()).as("masked wherever it would appear").contains(TOKEN);
 
             JobRun run = runOnce(first);
             assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");

@@ -82,6 +82,7 @@ public final class DevCaravan {
         dev.put("caravan.telegram.base-uri", DevConfiguration.TELEGRAM.baseUrl());
         dev.put("caravan.telegram.admin-chat-id", "1001");
         dev.put("caravan.telegram.mode", "polling");
+        dev.put("caravan.jobs.telegram-updates.cron", "*/2 * * * * ?");
         return dev;
     }
 

@@ -75,11 +75,14 @@ public record TelegramProperties(
     /**
      * @param maxMessagesPerUserPerDay cap on deal and watch messages to one subscriber per day (bot replies are not capped)
      * @param defaultMinDiscountPercent a /subscribe without a percent uses the category's threshold, else this
-     * @param pollTimeout               getUpdates long-poll time
+     * @param pollTimeout               getUpdates long-poll time; also how long one telegram-updates run keeps polling
+     * @param trackPriority             price-check priority of a product first seen through /track (discovery's
+     *                                  categories use 0 by default), so the user's watch gets a price soon
      */
     public record Bot(
             @Min(1) @DefaultValue("50") int maxMessagesPerUserPerDay,
             @DecimalMin("1") @DecimalMax("99") @DefaultValue("20") BigDecimal defaultMinDiscountPercent,
-            @NotNull @DefaultValue("25s") Duration pollTimeout) {
+            @NotNull @DefaultValue("25s") Duration pollTimeout,
+            @Min(0) @DefaultValue("100") int trackPriority) {
     }
 }

@@ -1,0 +1,116 @@
+package io.caravan.telegram.bot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.amazon.AmazonProperties;
+import io.caravan.ops.JobDefinition;
+import io.caravan.telegram.TelegramOutgoing;
+import io.caravan.telegram.TelegramProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The subscriber bot exists only with {@code caravan.telegram.token}. Updates come either from the
+ * telegram-updates job ({@code mode=polling}) or from {@code POST /telegram/webhook} ({@code mode=webhook}), never
+ * both: Telegram refuses getUpdates while a webhook is set. Each nested class repeats the token condition because
+ * component scanning also finds nested configuration classes on their own.
+ */
+@Configuration
+@ConditionalOnExpression(TelegramBotConfiguration.TOKEN_SET)
+public class TelegramBotConfiguration {
+
+    static final String TOKEN_SET = "'${caravan.telegram.token:}'.trim() != ''";
+
+    @Bean
+    BotCommands botCommands(JdbcTemplate jdbc, TelegramOutgoing outgoing, TelegramProperties telegram, AmazonProperties amazon) {
+        return new BotCommands(jdbc, outgoing, telegram, amazon);
+    }
+
+    @Bean
+    UpdateHandler telegramUpdateHandler(TransactionTemplate tx, JdbcTemplate jdbc, BotCommands commands, MeterRegistry meters) {
+        return new UpdateHandler(tx, jdbc, commands, meters);
+    }
+
+    /** In both modes: the webhook also records every update_id. */
+    @Bean
+    JobDefinition telegramUpdatesPruneJob() {
+        return new JobDefinition("telegram-updates-prune", "0 50 3 * * ?", ZoneId.of("UTC"), "direct:telegram-updates-prune",
+                Map.of(), true, "Forgets handled update ids after " + TelegramBotFlow.KEEP_UPDATE_IDS.toDays()
+                + " days (Telegram keeps an unconfirmed update for at most 24 hours)");
+    }
+
+    @Configuration
+    @ConditionalOnExpression(TOKEN_SET)
+    @ConditionalOnProperty(name = "caravan.telegram.mode", havingValue = "polling", matchIfMissing = true)
+    static class Polling {
+
+        @Bean
+        BotApiClient botApiClient(TelegramProperties telegram, ObjectMapper json) {
+            return new BotApiClient(telegram, json);
+        }
+
+        @Bean
+        UpdatePoller updatePoller(BotApiClient client, UpdateHandler handler, TelegramProperties telegram) {
+            return new UpdatePoller(client, handler, telegram.bot().pollTimeout(), Clock.systemUTC());
+        }
+
+        /** Every few seconds; a run long-polls for up to poll-timeout, and Quartz never starts a second one meanwhile. */
+        @Bean
+        JobDefinition telegramUpdatesJob() {
+            return new JobDefinition("telegram-updates", "*/5 * * * * ?", ZoneId.of("UTC"), "direct:telegram-updates",
+                    Map.of(), true, "Fetches the bot's updates with getUpdates (offset kept in bot_state) and answers commands");
+        }
+    }
+
+    @Configuration
+    @ConditionalOnExpression(TOKEN_SET)
+    @ConditionalOnProperty(name = "caravan.telegram.mode", havingValue = "webhook")
+    static class Webhook {
+
+        private final String secret;
+
+        Webhook(TelegramProperties telegram) {
+            if (telegram.webhookSecret() == null || telegram.webhookSecret().isBlank()) {
+                throw new IllegalStateException("caravan.telegram.webhook-secret must be set when caravan.telegram.mode=webhook:"
+                        + " without it anyone could post fake updates to " + WebhookEndpoint.PATH
+                        + " (give the same value to setWebhook as secret_token)");
+            }
+            this.secret = telegram.webhookSecret();
+        }
+
+        @Bean
+        RouterFunction<ServerResponse> telegramWebhookRoute(UpdateHandler handler, ObjectMapper json) {
+            WebhookEndpoint endpoint = new WebhookEndpoint(secret, handler, json);
+            return RouterFunctions.route().POST(WebhookEndpoint.PATH, endpoint::receive).build();
+        }
+
+        /** Telegram has no bearer token for /api; the secret header is checked by the endpoint itself. */
+        @Bean
+        @Order(Ordered.HIGHEST_PRECEDENCE)
+        SecurityFilterChain telegramWebhookFilterChain(HttpSecurity http) throws Exception {
+            return http.securityMatcher(WebhookEndpoint.PATH)
+                    .csrf(csrf -> csrf.disable())
+                    .httpBasic(basic -> basic.disable())
+                    .formLogin(form -> form.disable())
+                    .logout(logout -> logout.disable())
+                    .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                    .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                    .build();
+        }
+    }
+}

@@ -151,6 +151,11 @@ public class TelegramSender implements SmartLifecycle {
         }
     }
 
+    /**
+     * @param target the gate's key: the chat the message goes to (after a migration), except for answers to button
+     *               presses, which are not messages, must come quickly (the user sees a spinner), and so only count
+     *               against the global budget
+     */
     private record Head(long id, String target) {
     }
 
@@ -159,7 +164,8 @@ public class TelegramSender implements SmartLifecycle {
         housekeeping();
         List<Head> heads = jdbc.query("""
                 SELECT id, target FROM (
-                    SELECT DISTINCT ON (o.chat_id) o.id, o.available_at, coalesce(c.migrated_to, o.chat_id) AS target
+                    SELECT DISTINCT ON (o.chat_id) o.id, o.available_at,
+                        CASE WHEN o.method = 'answerCallbackQuery' THEN '~' || o.id ELSE coalesce(c.migrated_to, o.chat_id) END AS target
                     FROM telegram_outgoing o LEFT JOIN telegram_chats c ON c.chat_id = o.chat_id
                     WHERE o.status = 'pending' AND o.available_at <= now()
                       AND (c.paused_until IS NULL OR c.paused_until <= now())

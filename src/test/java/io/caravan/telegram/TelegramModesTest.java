@@ -39,6 +39,17 @@ class TelegramModesTest {
     }
 
     @Test
+    void aBadLimitStopsStartupNamingTheKey() {
+        Throwable error = org.assertj.core.api.Assertions.catchThrowable(() -> Hubs.start(schema, Map.of(
+                "caravan.telegram.limits.global-per-second", "0")).close());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertThat(messages.toString()).contains("caravan.telegram.limits").contains("globalPerSecond");
+    }
+
+    @Test
     void dryRunRecordsPostsWithoutAnyHttpCall() {
         hub = Hubs.start(schema, Map.of(
                 "caravan.telegram.dry-run", "true",

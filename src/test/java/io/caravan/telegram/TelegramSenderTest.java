@@ -146,6 +146,40 @@ class TelegramSenderTest {
         assertThat(edit.has("reply_markup")).as("the button goes away").isFalse();
         await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM telegram_posts WHERE deal_id = 7001 AND expired_at IS NOT NULL", Long.class) == 2);
+
+        MeterRegistry meters = hub.getBean(MeterRegistry.class);
+        assertThat(meters.get("caravan.telegram.sent").tag("method", "sendPhoto").tag("outcome", "sent").counter().count())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("caravan.telegram.sent").tag("method", "editMessageCaption").tag("outcome", "sent").counter().count())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("caravan.telegram.event.to.send").timer().count()).isGreaterThanOrEqualTo(4);
+        assertThat(meters.get("caravan.telegram.pending").gauge().value()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aPhotoTelegramCannotFetchBecomesTextAndAnEditThatChangesNothingIsDone() throws Exception {
+        long category = fixtures.category("nophoto", "@caravan_nophoto", null);
+        telegram.stubFor(post(urlPathEqualTo(API + "sendPhoto")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.chat_id", equalTo("@caravan_nophoto")))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: failed to get HTTP URL content\"}")));
+        telegram.stubFor(post(urlPathEqualTo(API + "editMessageText")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.chat_id", equalTo("@caravan_nophoto")))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message\"}")));
+
+        fixtures.dealCreated(7900, category, "Broken image", "https://m.media-amazon.com/images/I/gone.jpg");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status("@caravan_nophoto", "deal_post")));
+        JsonNode text = body(requests("sendMessage", "@caravan_nophoto").get(0));
+        assertThat(text.get("text").asText()).startsWith("<b>Broken image</b>\n\n💰");
+        assertThat(text.has("reply_markup")).isTrue();
+        assertThat(jdbc.queryForObject("SELECT kind FROM telegram_posts WHERE deal_id = 7900", String.class)).isEqualTo("text");
+
+        fixtures.dealExpired(7900);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status("@caravan_nophoto", "deal_expired")));
+        assertThat(requests("editMessageText", "@caravan_nophoto")).hasSize(1);
+        assertThat(requests("editMessageCaption", "@caravan_nophoto")).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT expired_at IS NOT NULL FROM telegram_posts WHERE deal_id = 7900", Boolean.class)).isTrue();
     }
 
     @Test

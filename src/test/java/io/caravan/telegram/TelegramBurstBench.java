@@ -71,8 +71,13 @@ class TelegramBurstBench {
             });
             long expected = deals + (long) subscribers * Math.min(cap, deals / 3);
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            double queuedAfter = Double.NaN;
             while (telegram.accepted().size() < expected && System.nanoTime() < deadline) {
                 Thread.sleep(200);
+                if (Double.isNaN(queuedAfter)
+                        && jdbc.queryForObject("SELECT count(*) FROM outbox WHERE done_at IS NULL", Long.class) == 0) {
+                    queuedAfter = (System.nanoTime() - start) / 1e9;
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             List<CountingBotApi.Received> accepted = telegram.accepted();
@@ -92,6 +97,7 @@ class TelegramBurstBench {
                     globalRate, groupPerMinute, privateRate);
             System.out.printf("delivered         %d messages in %.1f s = %.1f msg/s (allowed %.1f msg/s; fastest possible %.1f s)%n",
                     accepted.size(), seconds, accepted.size() / seconds, globalRate, bound);
+            System.out.printf("queued            all events turned into messages after %.1f s%n", queuedAfter);
             System.out.printf("over-limit        %d (must be 0)%n", telegram.overLimit());
             System.out.printf("lost              %d (must be 0)%n", lost);
             System.out.printf("duplicated        %d (must be 0)%n", duplicated);

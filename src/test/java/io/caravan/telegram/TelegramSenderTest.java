@@ -183,6 +183,40 @@ class TelegramSenderTest {
     }
 
     @Test
+    void aRetriedEventQueuesNothingTwiceAndTheBotsRepliesAreDeliveredToo() throws Exception {
+        long category = fixtures.category("retry", "@caravan_retry", null);
+        fixtures.subscriber(44001, category, null);
+        DealNotifier notifier = hub.getBean(DealNotifier.class);
+        String payload = json.writeValueAsString(TelegramFixtures.deal(7050, category, "Retried", null, "25.00"));
+        org.springframework.transaction.support.TransactionTemplate tx =
+                hub.getBean(org.springframework.transaction.support.TransactionTemplate.class);
+        // The outbox calls a handler again after a failure that came after the messages were queued and committed.
+        Integer first = tx.execute(status -> call(() -> notifier.dealCreated(payload, 424242L)));
+        Integer again = tx.execute(status -> call(() -> notifier.dealCreated(payload, 424242L)));
+        assertThat(first).isEqualTo(2);
+        assertThat(again).isZero();
+        // A bot command's reply, queued the way the bot does it.
+        Long reply = tx.execute(status -> hub.getBean(TelegramOutgoing.class)
+                .enqueue("44001", "bot_reply", "sendMessage", Map.of("text", "You are subscribed to retry."), null, null));
+        assertThat(reply).isNotNull();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM telegram_outgoing WHERE chat_id IN ('@caravan_retry', '44001') AND status = 'sent'", Long.class) == 3);
+        assertThat(requests("sendMessage", "@caravan_retry")).hasSize(1);
+        assertThat(requests("sendMessage", "44001")).hasSize(2);
+        assertThat(requests("sendMessage", "44001").stream().map(LoggedRequest::getBodyAsString))
+                .anyMatch(b -> b.contains("You are subscribed to retry."));
+    }
+
+    private static <T> T call(java.util.concurrent.Callable<T> work) {
+        try {
+            return work.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aCrashBetweenTelegramsOkAndOurCommitRepeatsThatOnePostAndLosesNothing() {
         long category = fixtures.category("crash", "@caravan_crash", null);
         // Fails the first commit that records a post to this channel, after Telegram accepted it: a deferred trigger

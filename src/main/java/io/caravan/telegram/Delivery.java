@@ -319,24 +319,25 @@ public class Delivery {
                 WHERE id = ?""", method, payload.toString(), Secrets.redact(error), row.id());
     }
 
+    private record ChatRow(String migratedTo, boolean disabled, String reason) {
+    }
+
     private Target target(String chatId) {
         String current = chatId;
-        // Follow migrations (a group can be upgraded once; the loop guards against a cycle in bad data).
+        // Follow migrations (a group is upgraded at most once; the bound guards against a cycle in bad data).
         for (int hop = 0; hop < 3; hop++) {
-            Map<String, Object> chat = jdbc.query("SELECT migrated_to, disabled_at, disabled_reason FROM telegram_chats WHERE chat_id = ?",
-                    rs -> rs.next() ? Map.of("migrated", String.valueOf(rs.getString(1)),
-                            "disabled", rs.getTimestamp(2) != null, "reason", String.valueOf(rs.getString(3))) : null,
-                    current);
+            ChatRow chat = jdbc.query("SELECT migrated_to, disabled_at IS NOT NULL, disabled_reason FROM telegram_chats WHERE chat_id = ?",
+                    rs -> rs.next() ? new ChatRow(rs.getString(1), rs.getBoolean(2), rs.getString(3)) : null, current);
             if (chat == null) {
                 return new Target(current, null);
             }
-            if ((Boolean) chat.get("disabled")) {
-                return new Target(current, (String) chat.get("reason"));
+            if (chat.disabled()) {
+                return new Target(current, chat.reason() == null ? "disabled" : chat.reason());
             }
-            if (chat.get("migrated").equals("null")) {
+            if (chat.migratedTo() == null) {
                 return new Target(current, null);
             }
-            current = (String) chat.get("migrated");
+            current = chat.migratedTo();
         }
         return new Target(current, null);
     }

@@ -418,7 +418,9 @@ class TelegramSenderTest {
                 SELECT payload->>'text' FROM telegram_outgoing WHERE chat_id = '9000' AND payload->>'text' NOT LIKE '%caravan_gone%'
                 ORDER BY id""", String.class);
         assertThat(texts).hasSize(3);
-        assertThat(texts).anyMatch(t -> t.contains("Amazon said 403 #0"))
+        // Two outbox workers handle the three events, so which of them goes out first is not fixed.
+        assertThat(texts).filteredOn(t -> t.contains("Amazon said 403 #")).hasSize(1);
+        assertThat(texts)
                 .anyMatch(t -> t.contains("metabase-vendors failed") && t.contains("HTTP 500 from Metabase"))
                 .anyMatch(t -> t.contains("dataset.changed") && t.contains("dead_letters"));
 

@@ -225,8 +225,10 @@ class TelegramSenderTest {
         jdbc.execute("""
                 CREATE FUNCTION crash_once() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF NEW.chat_id = '@caravan_crash' AND nextval('crash_once') = 1 THEN
-                        RAISE EXCEPTION 'simulated crash before commit';
+                    IF NEW.chat_id = '@caravan_crash' THEN
+                        IF nextval('crash_once') = 1 THEN
+                            RAISE EXCEPTION 'simulated crash before commit';
+                        END IF;
                     END IF;
                     RETURN NULL;
                 END $$""");

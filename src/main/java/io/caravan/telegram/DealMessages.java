@@ -1,0 +1,130 @@
+package io.caravan.telegram;
+
+import static io.caravan.telegram.TelegramHtml.escape;
+import static io.caravan.telegram.TelegramHtml.escapeAttribute;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Bot API bodies (without chat_id) of deal posts, their "expired" edits and watch hits. Pure: the same deal gives
+ * the same message, so tests can compare exact captions.
+ */
+public final class DealMessages {
+
+    public static final String BUTTON_TEXT = "🛒 View on Amazon";
+    static final String EXPIRED_PREFIX = "⌛ <b>Expired</b>\n";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
+
+    private final ZoneId zone;
+
+    public DealMessages(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    /** What a deal.created event says about the deal; prices are the event's decimal strings, e.g. "899.90". */
+    public record Deal(long dealId, String title, String url, String imageUrl, String price, String referencePrice,
+                       String discountPct, String currency, Instant observedAt) {
+
+        public boolean hasImage() {
+            return imageUrl != null && !imageUrl.isBlank();
+        }
+    }
+
+    /** sendPhoto when there is an image, else sendMessage. */
+    public String method(Deal deal) {
+        return deal.hasImage() ? "sendPhoto" : "sendMessage";
+    }
+
+    public Map<String, Object> post(Deal deal) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (deal.hasImage()) {
+            body.put("photo", deal.imageUrl());
+            body.put("caption", caption(deal, TelegramHtml.CAPTION_LIMIT, false));
+        } else {
+            body.put("text", caption(deal, TelegramHtml.TEXT_LIMIT, true));
+            body.put("link_preview_options", Map.of("is_disabled", true));
+        }
+        body.put("parse_mode", "HTML");
+        if (deal.url() != null && !deal.url().isBlank()) {
+            body.put("reply_markup", button(deal.url()));
+        }
+        return body;
+    }
+
+    /**
+     * Title, new price, reference price, percent off and the time of the price. The title gets whatever room the
+     * other lines leave, so a long title is what gets cut, never the price.
+     */
+    public String caption(Deal deal, int limit, boolean linkTitle) {
+        String currency = deal.currency() == null || deal.currency().isBlank() ? "" : " " + escape(deal.currency());
+        String rest = "\n\n💰 <b>" + escape(deal.price()) + currency + "</b>"
+                + (deal.referencePrice() == null ? "" : "  <s>" + escape(deal.referencePrice()) + currency + "</s>")
+                + (deal.discountPct() == null ? "" : "\n📉 -" + percent(deal.discountPct()) + "%")
+                + (deal.observedAt() == null ? "" : "\n🕒 Price as of " + CLOCK.format(deal.observedAt().atZone(zone)));
+        int room = limit - TelegramHtml.visibleLength(rest);
+        String title = TelegramHtml.truncate(escape(deal.title() == null ? "" : deal.title()), Math.max(1, room));
+        String head = linkTitle && deal.url() != null && !deal.url().isBlank()
+                ? "<b><a href=\"" + escapeAttribute(deal.url()) + "\">" + title + "</a></b>"
+                : "<b>" + title + "</b>";
+        return TelegramHtml.truncate(head + rest, limit);
+    }
+
+    /**
+     * The edit that marks a post expired, built from the post's own HTML. Carries both a caption and a text, because
+     * whether the post became a photo or a text message (a photo URL Telegram could not fetch is sent as text) is
+     * known only once it was sent; the sender picks one. Without reply_markup the "View" button goes away.
+     */
+    public static Map<String, Object> expiredEdit(long postOutgoingId, String originalHtml) {
+        String original = originalHtml == null ? "" : originalHtml;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(TelegramSender.POST_REF, postOutgoingId);
+        body.put("caption", TelegramHtml.truncate(EXPIRED_PREFIX + "<s>" + original + "</s>", TelegramHtml.CAPTION_LIMIT));
+        body.put("text", TelegramHtml.truncate(EXPIRED_PREFIX + "<s>" + original + "</s>", TelegramHtml.TEXT_LIMIT));
+        body.put("parse_mode", "HTML");
+        return body;
+    }
+
+    /**
+     * A watch.hit: the target price was reached or the product is back in stock.
+     *
+     * @param kind {@code target-reached} or {@code back-in-stock}
+     */
+    public Map<String, Object> watchHit(String kind, String title, String url, String price, String targetPrice,
+                                        String currency, Instant observedAt) {
+        String cur = currency == null || currency.isBlank() ? "" : " " + escape(currency);
+        String headline = "back-in-stock".equals(kind) ? "📦 <b>Back in stock</b>" : "🎯 <b>Target price reached</b>";
+        String rest = (price == null ? "" : "\nNow <b>" + escape(price) + cur + "</b>")
+                + (targetPrice == null || "back-in-stock".equals(kind) ? "" : " (your target " + escape(targetPrice) + cur + ")")
+                + (observedAt == null ? "" : "\n🕒 Price as of " + CLOCK.format(observedAt.atZone(zone)));
+        String name = TelegramHtml.truncate(escape(title == null ? "" : title),
+                Math.max(1, TelegramHtml.TEXT_LIMIT - TelegramHtml.visibleLength(headline + "\n" + rest)));
+        String link = url == null || url.isBlank() ? name : "<a href=\"" + escapeAttribute(url) + "\">" + name + "</a>";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", TelegramHtml.truncate(headline + "\n" + link + rest, TelegramHtml.TEXT_LIMIT));
+        body.put("parse_mode", "HTML");
+        body.put("link_preview_options", Map.of("is_disabled", true));
+        if (url != null && !url.isBlank()) {
+            body.put("reply_markup", button(url));
+        }
+        return body;
+    }
+
+    /** An inline keyboard with one URL button; the URL is JSON, not HTML, so it needs no escaping. */
+    static Map<String, Object> button(String url) {
+        return Map.of("inline_keyboard", List.of(List.of(Map.of("text", BUTTON_TEXT, "url", url))));
+    }
+
+    private static String percent(String value) {
+        try {
+            return new BigDecimal(value).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return escape(value);
+        }
+    }
+}

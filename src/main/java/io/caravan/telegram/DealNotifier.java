@@ -1,0 +1,177 @@
+package io.caravan.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.outbox.OutboxHeaders;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Turns deal and watch events into queued Telegram messages, inside the outbox handler's transaction: the messages
+ * are committed with "event done" or not at all, and queueing is keyed by the event id, so a retried event queues
+ * nothing twice. Sending is the sender's job, later, through the rate gate.
+ */
+public class DealNotifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DealNotifier.class);
+    /** Messages that count against a subscriber's daily cap; bot replies do not. */
+    private static final String CAPPED = "('subscriber_deal', 'watch_hit')";
+
+    private final JdbcTemplate jdbc;
+    private final TelegramOutgoing outgoing;
+    private final DealMessages messages;
+    private final TelegramProperties properties;
+    private final ObjectMapper json;
+
+    public DealNotifier(JdbcTemplate jdbc, TelegramOutgoing outgoing, DealMessages messages, TelegramProperties properties,
+                        ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.outgoing = outgoing;
+        this.messages = messages;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /** deal.created: a post in the category's channel (or the default channel) and a message to each subscriber. */
+    public int dealCreated(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
+        JsonNode event = json.readTree(payload);
+        DealMessages.Deal deal = new DealMessages.Deal(event.path("dealId").asLong(), text(event, "title"),
+                text(event, "url"), text(event, "imageUrl"), text(event, "price"), text(event, "referencePrice"),
+                text(event, "discountPct"), text(event, "currency"),
+                event.hasNonNull("observedAt") ? Instant.parse(event.get("observedAt").asText()) : null);
+        Long categoryId = event.hasNonNull("categoryId") ? event.get("categoryId").asLong() : null;
+        Map<String, Object> category = categoryId == null ? Map.of() : jdbc.query(
+                "SELECT channel_chat_id, min_discount_pct, active FROM categories WHERE id = ?",
+                rs -> {
+                    Map<String, Object> row = new HashMap<>();
+                    if (rs.next()) {
+                        row.put("channel", rs.getString(1));
+                        row.put("min", rs.getBigDecimal(2));
+                        row.put("active", rs.getBoolean(3));
+                    }
+                    return row;
+                }, categoryId);
+        if (Boolean.FALSE.equals(category.get("active"))) {
+            LOG.debug("Deal {} is in an inactive category; not posted", deal.dealId());
+            return 0;
+        }
+        String method = messages.method(deal);
+        Map<String, Object> body = messages.post(deal);
+        int queued = 0;
+        String channel = firstNonBlank((String) category.get("channel"), text(event, "channelChatId"),
+                properties.defaultChannel());
+        if (channel != null) {
+            queued += outgoing.enqueue(channel, "deal_post", method, body, eventId, deal.dealId()) == null ? 0 : 1;
+        } else {
+            LOG.debug("Deal {} has no channel (category {} and caravan.telegram.default-channel unset)", deal.dealId(), categoryId);
+        }
+        if (categoryId != null && event.hasNonNull("discountPct")) {
+            BigDecimal percent = new BigDecimal(event.get("discountPct").asText());
+            // Locked in chat order, so two deals handled at once count each subscriber's cap one after the other.
+            List<Long> subscribers = jdbc.queryForList("""
+                            SELECT u.chat_id FROM subscriptions s
+                            JOIN subscribers u ON u.chat_id = s.chat_id AND u.status = 'active'
+                            JOIN categories c ON c.id = s.category_id
+                            WHERE s.category_id = ? AND coalesce(s.min_discount_pct, c.min_discount_pct, ?) <= ?
+                            ORDER BY u.chat_id FOR UPDATE OF u""", Long.class,
+                    categoryId, properties.bot().defaultMinDiscountPercent(), percent);
+            Map<String, Long> sentToday = sentToday(subscribers.stream().map(String::valueOf).toList());
+            int cap = properties.bot().maxMessagesPerUserPerDay();
+            for (Long subscriber : subscribers) {
+                String chat = String.valueOf(subscriber);
+                if (sentToday.getOrDefault(chat, 0L) >= cap) {
+                    continue;
+                }
+                queued += outgoing.enqueue(chat, "subscriber_deal", method, body, eventId, deal.dealId()) == null ? 0 : 1;
+            }
+        }
+        return queued;
+    }
+
+    /**
+     * deal.expired: every post of the deal (channel and subscribers) is edited to say so. A post still waiting in
+     * the queue is not sent at all.
+     */
+    public int dealExpired(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
+        long dealId = json.readTree(payload).path("dealId").asLong();
+        jdbc.update("""
+                UPDATE telegram_outgoing SET status = 'dropped', last_error = 'the deal expired before it was sent'
+                WHERE deal_id = ? AND purpose IN ('deal_post', 'subscriber_deal') AND status = 'pending'""", dealId);
+        List<Map<String, Object>> posts = jdbc.queryForList("""
+                SELECT id, chat_id, method, payload::text AS payload FROM telegram_outgoing
+                WHERE deal_id = ? AND purpose IN ('deal_post', 'subscriber_deal') AND status = 'sent' ORDER BY id""", dealId);
+        int queued = 0;
+        for (Map<String, Object> post : posts) {
+            JsonNode original = json.readTree((String) post.get("payload"));
+            String html = original.hasNonNull("caption") ? original.get("caption").asText() : original.path("text").asText("");
+            String method = "sendPhoto".equals(post.get("method")) ? "editMessageCaption" : "editMessageText";
+            queued += outgoing.enqueue((String) post.get("chat_id"), "deal_expired", method,
+                    DealMessages.expiredEdit(((Number) post.get("id")).longValue(), html), eventId, dealId) == null ? 0 : 1;
+        }
+        return queued;
+    }
+
+    /** watch.hit: a message to the chat that set the watch, within the subscriber's daily cap. */
+    public int watchHit(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
+        JsonNode event = json.readTree(payload);
+        long chatId = event.path("chatId").asLong();
+        String status = jdbc.query("SELECT status FROM subscribers WHERE chat_id = ? FOR UPDATE",
+                rs -> rs.next() ? rs.getString(1) : null, chatId);
+        if (status != null && !status.equals("active")) {
+            LOG.debug("Watch hit for chat {} not sent: subscriber is {}", chatId, status);
+            return 0;
+        }
+        String chat = String.valueOf(chatId);
+        if (sentToday(List.of(chat)).getOrDefault(chat, 0L) >= properties.bot().maxMessagesPerUserPerDay()) {
+            LOG.info("Watch hit for chat {} not sent: daily cap of {} reached", chatId, properties.bot().maxMessagesPerUserPerDay());
+            return 0;
+        }
+        Map<String, Object> body = messages.watchHit(text(event, "kind"), text(event, "title"), text(event, "url"),
+                text(event, "price"), text(event, "targetPrice"), text(event, "currency"),
+                event.hasNonNull("observedAt") ? Instant.parse(event.get("observedAt").asText()) : null);
+        return outgoing.enqueue(chat, "watch_hit", "sendMessage", body, eventId, null) == null ? 0 : 1;
+    }
+
+    /** Deal and watch messages queued today (in caravan.telegram.time-zone) per chat, whatever became of them. */
+    private Map<String, Long> sentToday(List<String> chats) {
+        Map<String, Long> counts = new HashMap<>();
+        if (chats.isEmpty()) {
+            return counts;
+        }
+        Instant startOfDay = LocalDate.now(properties.timeZone()).atStartOfDay(properties.timeZone()).toInstant();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    SELECT chat_id, count(*) FROM telegram_outgoing
+                    WHERE chat_id = ANY(?) AND purpose IN """ + CAPPED + " AND created_at >= ? AND status <> 'dropped' GROUP BY chat_id");
+            statement.setArray(1, connection.createArrayOf("text", chats.toArray()));
+            statement.setTimestamp(2, Timestamp.from(startOfDay));
+            return statement;
+        }, rs -> {
+            counts.put(rs.getString(1), rs.getLong(2));
+        });
+        return counts;
+    }
+
+    private static String text(JsonNode event, String field) {
+        return event.hasNonNull(field) ? event.get(field).asText() : null;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,68 @@
+package io.caravan.telegram;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.core.CaravanProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Deal, watch and alert events are always turned into queued messages, so nothing is lost while the bot has no
+ * token; the sender that drains the queue exists only with a token or in dry run.
+ */
+@Configuration
+public class TelegramConfiguration {
+
+    @Bean
+    DealMessages dealMessages(TelegramProperties telegram) {
+        return new DealMessages(telegram.timeZone());
+    }
+
+    @Bean
+    DealNotifier telegramDeals(JdbcTemplate jdbc, TelegramOutgoing outgoing, DealMessages messages,
+                               TelegramProperties telegram, ObjectMapper json) {
+        return new DealNotifier(jdbc, outgoing, messages, telegram, json);
+    }
+
+    @Bean
+    AdminAlerts telegramAlerts(JdbcTemplate jdbc, TelegramOutgoing outgoing, TelegramProperties telegram, ObjectMapper json,
+                               PlatformTransactionManager transactions) {
+        return new AdminAlerts(jdbc, outgoing, telegram, json, transactions);
+    }
+
+    @Configuration
+    @ConditionalOnExpression("!'${caravan.telegram.token:}'.trim().isEmpty() or '${caravan.telegram.dry-run:false}' == 'true'")
+    static class Sending {
+
+        @Bean
+        SendGate telegramGate(TelegramProperties telegram) {
+            return SendGate.of(telegram.limits());
+        }
+
+        @Bean
+        BotApi botApi(TelegramProperties telegram, ObjectMapper json) {
+            return new BotApi(telegram, json);
+        }
+
+        @Bean
+        Delivery telegramDelivery(JdbcTemplate jdbc, PlatformTransactionManager transactions, BotApi api, SendGate gate,
+                                  AdminAlerts alerts, TelegramProperties telegram, ObjectMapper json, MeterRegistry meters) {
+            return new Delivery(jdbc, transactions, api, gate, alerts, telegram, json, meters);
+        }
+
+        @Bean
+        TelegramSender telegramSender(DataSource dataSource, JdbcTemplate jdbc, Delivery delivery, SendGate gate,
+                                      CaravanProperties caravan, TelegramProperties telegram, MeterRegistry meters) {
+            if (telegram.dryRun()) {
+                LoggerFactory.getLogger(TelegramSender.class).warn(
+                        "caravan.telegram.dry-run=true: messages are logged and recorded, nothing is sent to Telegram");
+            }
+            return new TelegramSender(dataSource, jdbc, delivery, gate, caravan.db().schema(), meters);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.caravan.telegram;
+
+import static io.caravan.telegram.TelegramFixtures.TOKEN;
+
+import io.caravan.outbox.Outbox;
+import io.caravan.support.Hubs;
+import io.caravan.support.TestEnvironment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * bench/telegram-burst: deals to 3 channels and their subscribers through a whole hub, against a local Bot API stub
+ * that refuses (429) and counts every request over the limits configured for the run. Phase 1 is a burst (throughput,
+ * over-limit, lost, duplicated); phase 2 a steady trickle under the limits (event-to-send latency). Run through
+ * bench/telegram-burst/run.sh (not part of the test suite).
+ */
+@EnabledIfSystemProperty(named = "bench", matches = "true")
+class TelegramBurstBench {
+
+    @Test
+    void telegramBurst() throws Exception {
+        int deals = Integer.getInteger("bench.deals", 1000);
+        int subscribers = Integer.getInteger("bench.subscribers", 200);
+        int cap = Integer.getInteger("bench.cap", 10);
+        double globalRate = Double.parseDouble(System.getProperty("bench.global-per-second", "25"));
+        int groupPerMinute = Integer.getInteger("bench.group-per-minute", 600);
+        double privateRate = Double.parseDouble(System.getProperty("bench.private-per-second", "1"));
+        int trickle = Integer.getInteger("bench.trickle-deals", 30);
+        SendGate.Budget global = SendGate.Budget.perSecond(globalRate);
+        SendGate.Budget group = SendGate.Budget.perMinute(groupPerMinute);
+        SendGate.Budget privateChat = SendGate.Budget.perSecond(privateRate);
+        String schema = TestEnvironment.newSchema();
+        try (CountingBotApi telegram = new CountingBotApi(TOKEN, global, group, privateChat);
+             ConfigurableApplicationContext hub = Hubs.start(schema, Map.of(
+                     "caravan.telegram.token", TOKEN,
+                     "caravan.telegram.base-uri", "http://127.0.0.1:" + telegram.port(),
+                     "caravan.telegram.limits.global-per-second", String.valueOf(globalRate),
+                     "caravan.telegram.limits.per-group-per-minute", String.valueOf(groupPerMinute),
+                     "caravan.telegram.limits.per-private-chat-per-second", String.valueOf(privateRate),
+                     "caravan.telegram.bot.max-messages-per-user-per-day", String.valueOf(cap),
+                     "caravan.outbox.workers", "4",
+                     "logging.level.io.caravan", "WARN"))) {
+            JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
+            TelegramFixtures fixtures = new TelegramFixtures(hub);
+            List<String> channels = List.of("@bench_a", "@bench_b", "-100300400");
+            List<Long> categories = new ArrayList<>();
+            for (String channel : channels) {
+                categories.add(fixtures.category("bench" + categories.size(), channel, null));
+            }
+            for (int s = 0; s < subscribers; s++) {
+                fixtures.subscriber(70_000 + s, categories.get(s % 3), null);
+            }
+
+            // Phase 1: the burst, committed at once as the price checks would after a big batch.
+            Outbox outbox = hub.getBean(Outbox.class);
+            long start = System.nanoTime();
+            hub.getBean(TransactionTemplate.class).executeWithoutResult(status -> {
+                for (int d = 0; d < deals; d++) {
+                    outbox.publish("deal.created", TelegramFixtures.deal(d, categories.get(d % 3), "Deal #" + d,
+                            d % 2 == 0 ? "https://m.media-amazon.com/images/I/" + d + ".jpg" : null, "30.00"));
+                }
+            });
+            long expected = deals + (long) subscribers * Math.min(cap, deals / 3);
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            double queuedAfter = Double.NaN;
+            while (telegram.accepted().size() < expected && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                if (Double.isNaN(queuedAfter)
+                        && jdbc.queryForObject("SELECT count(*) FROM outbox WHERE done_at IS NULL", Long.class) == 0) {
+                    queuedAfter = (System.nanoTime() - start) / 1e9;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<CountingBotApi.Received> accepted = telegram.accepted();
+            Map<String, Long> perMessage = accepted.stream()
+                    .collect(Collectors.groupingBy(r -> r.chatId() + "|" + r.marker(), Collectors.counting()));
+            long duplicated = perMessage.values().stream().mapToLong(n -> n - 1).sum();
+            long lost = expected - perMessage.size();
+            // The fastest the limits allow: the global budget, or the busiest chat's own budget, whichever is slower.
+            Map<String, Long> perChat = accepted.stream().collect(Collectors.groupingBy(CountingBotApi.Received::chatId, Collectors.counting()));
+            double bound = expected / globalRate;
+            for (Map.Entry<String, Long> chat : perChat.entrySet()) {
+                SendGate.Budget budget = SendGate.isGroup(chat.getKey()) ? group : privateChat;
+                bound = Math.max(bound, (double) (chat.getValue() - budget.count()) / budget.count() * budget.window().toNanos() / 1e9);
+            }
+            System.out.printf("%n== telegram-burst: %d deals, 3 channels, %d subscribers (cap %d/day) ==%n", deals, subscribers, cap);
+            System.out.printf("limits            global %.1f/s, channel %d/min, private chat %.2f/s (hub and stub alike)%n",
+                    globalRate, groupPerMinute, privateRate);
+            System.out.printf("delivered         %d messages in %.1f s = %.1f msg/s (allowed %.1f msg/s; fastest possible %.1f s)%n",
+                    accepted.size(), seconds, accepted.size() / seconds, globalRate, bound);
+            System.out.printf("queued            all events turned into messages after %.1f s%n", queuedAfter);
+            System.out.printf("over-limit        %d (must be 0)%n", telegram.overLimit());
+            System.out.printf("lost              %d (must be 0)%n", lost);
+            System.out.printf("duplicated        %d (must be 0)%n", duplicated);
+            System.out.printf("not sent          %d rows not 'sent' in telegram_outgoing%n",
+                    jdbc.queryForObject("SELECT count(*) FROM telegram_outgoing WHERE status <> 'sent'", Long.class));
+
+            // Phase 2: a steady trickle well under every limit, on fresh channels and subscribers.
+            List<Long> quiet = new ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                quiet.add(fixtures.category("quiet" + c, "@quiet_" + c, null));
+            }
+            for (int s = 0; s < 15; s++) {
+                fixtures.subscriber(80_000 + s, quiet.get(s % 3), null);
+            }
+            // Deals round-robin over the 3 categories, one every 1/rate s: each subscriber (and channel) gets one every
+            // 3/rate s, a third of its budget.
+            long gapMillis = Math.max(200, Math.round(1000 / Math.min(privateRate, groupPerMinute / 60.0)));
+            for (int d = 0; d < trickle; d++) {
+                fixtures.dealCreated(100_000 + d, quiet.get(d % 3), "Quiet #" + d, null);
+                Thread.sleep(gapMillis);
+            }
+            long trickleMessages = trickle + Math.min(trickle, 3L * cap) * 5;
+            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (jdbc.queryForObject("SELECT count(*) FROM telegram_outgoing WHERE status = 'pending'", Long.class) > 0
+                    && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            List<Double> latencies = jdbc.queryForList("""
+                    SELECT EXTRACT(EPOCH FROM (o.sent_at - e.created_at)) * 1000 FROM telegram_outgoing o
+                    JOIN outbox e ON e.id = o.event_id WHERE o.deal_id >= 100000 AND o.status = 'sent'
+                    ORDER BY 1""", Double.class);
+            Function<Double, Double> percentile = p -> latencies.isEmpty() ? Double.NaN
+                    : latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(p * latencies.size()) - 1));
+            System.out.printf("%n== under the limits: %d deals, one every %d ms, to 3 channels and 15 subscribers ==%n",
+                    trickle, gapMillis);
+            System.out.printf("event to send     p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d messages (expected %d; target p99 <= 1000 ms)%n",
+                    percentile.apply(0.50), percentile.apply(0.99), percentile.apply(1.0), latencies.size(), trickleMessages);
+            System.out.printf("over-limit        %d in total (must be 0)%n", telegram.overLimit());
+        } finally {
+            TestEnvironment.dropSchema(schema);
+        }
+    }
+}

@@ -31,6 +31,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * settings. The same hub, with every flow on, is scraped to check the Grafana dashboard and the alert rules query
  * only metrics it really exports.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class DevModeTest {
 
     /** Metric names as PromQL uses them: our own, Camel's, Spring's HTTP and the JVM's. */
@@ -42,6 +43,7 @@ class DevModeTest {
     static ConfigurableApplicationContext hub;
     static JdbcTemplate jdbc;
     static long startedAt;
+    static java.time.Instant started;
 
     @BeforeAll
     static void startDevHub() {
@@ -54,6 +56,7 @@ class DevModeTest {
         settings.put("caravan.metabase.cards[0].invalidate.patterns[0]", SCHEMA + ":dash:vendors:*");
         settings.put("caravan.metabase.cards[1].invalidate.tags[0]", SCHEMA + ":orders");
         startedAt = System.nanoTime();
+        started = java.time.Instant.now();
         hub = Hubs.start(SCHEMA, settings, DevConfiguration.class);
         jdbc = hub.getBean(JdbcTemplate.class);
     }
@@ -68,7 +71,7 @@ class DevModeTest {
     }
 
     @Test
-    void withinTwoMinutesCardTablesAreFilledAndDealsAreFound() {
+    void withinTwoMinutesCardTablesAreFilledDealsAreFoundAndPosted() throws Exception {
         for (String table : new String[] {"vendors", "orders", "delivery_areas"}) {
             await().atMost(FIRST_RUN_LIMIT).pollInterval(Duration.ofMillis(500))
                     .until(() -> rows(CARDS + "." + table), count -> count > 0);
@@ -76,6 +79,14 @@ class DevModeTest {
         }
         await().atMost(FIRST_RUN_LIMIT).pollInterval(Duration.ofMillis(500)).until(() -> rows(SCHEMA + ".active_deals"), count -> count > 0);
         System.out.printf("dev mode: first deal in active_deals after %.1f s%n", seconds());
+
+        FakeTelegram.Sent post = await().atMost(FIRST_RUN_LIMIT).pollInterval(Duration.ofMillis(500))
+                .until(DevModeTest::firstChannelPost, java.util.Optional::isPresent).orElseThrow();
+        System.out.printf("dev mode: first deal post on /dev/telegram after %.1f s%n", seconds());
+        assertThat(post.chatId()).startsWith("@caravan_");
+        assertThat(post.text()).contains("%");
+        String caption = post.text().lines().findFirst().orElseThrow();
+        assertThat(page("/dev/telegram").body()).contains(DevTelegramPage.telegramHtml(caption));
 
         assertThat(rows(CARDS + ".vendors")).isEqualTo(jdbc.queryForObject(
                 "SELECT count(DISTINCT vendor_id) FROM " + CARDS + ".vendors", Long.class));
@@ -92,6 +103,25 @@ class DevModeTest {
     }
 
     @Test
+    void aCommandSentFromTheDevPageIsAnsweredByTheBot() throws Exception {
+        long chat = 900_000 + (System.nanoTime() % 10_000);
+        HttpResponse<String> said = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(base() + "/dev/telegram/say"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("chatId=" + chat + "&lang=tr&text=%2Fcategories")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(said.statusCode()).isEqualTo(303);
+
+        FakeTelegram.Sent reply = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> DevConfiguration.TELEGRAM.sentNewestFirst().stream()
+                        .filter(m -> m.chatId().equals(String.valueOf(chat)) && m.method().equals("sendMessage")).findFirst(),
+                        java.util.Optional::isPresent).orElseThrow();
+        assertThat(reply.buttons()).as("subscribe buttons per category").isNotBlank();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM " + SCHEMA + ".telegram_updates", Long.class)).isPositive();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // after the bot has answered, so its update counter exists
     void dashboardsAndAlertsQueryOnlyMetricsTheHubExports() throws Exception {
         // Flow metrics appear once their flows have worked: a card synced, a price checked, a deal found.
         await().atMost(FIRST_RUN_LIMIT).pollInterval(Duration.ofSeconds(1)).until(() -> rows(SCHEMA + ".active_deals"), count -> count > 0);
@@ -105,17 +135,31 @@ class DevModeTest {
                 }
             }
         }
-        assertThat(queried).contains("caravan_job_runs_total", "caravan_outbox_pending", "caravan_dataset_age_seconds");
+        assertThat(queried).contains("caravan_job_runs_total", "caravan_outbox_pending", "caravan_dataset_age_seconds",
+                "caravan_amazon_checks_total", "caravan_telegram_sent_total");
 
         Set<String> exported = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
                 .until(DevModeTest::exportedMetrics, names -> names.containsAll(queried));
         assertThat(exported).containsAll(queried);
     }
 
+    private static java.util.Optional<FakeTelegram.Sent> firstChannelPost() {
+        return DevConfiguration.TELEGRAM.sentNewestFirst().stream()
+                .filter(m -> m.at().isAfter(started) && m.chatId().startsWith("@caravan_") && m.method().startsWith("send"))
+                .reduce((newer, older) -> older);
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + hub.getEnvironment().getProperty("local.server.port");
+    }
+
+    private static HttpResponse<String> page(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static Set<String> exportedMetrics() throws Exception {
-        String port = hub.getEnvironment().getProperty("local.server.port");
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String scrape = page("/actuator/prometheus").body();
         Set<String> exported = new TreeSet<>();
         for (String line : scrape.split("\n")) {
             if (!line.startsWith("#") && !line.isBlank()) {

@@ -51,6 +51,10 @@ public class Delivery {
         this.properties = properties;
         this.json = json;
         this.meters = meters;
+        // At zero from the start, so increase() and the throttling alert see a series before the first 429.
+        for (String chatType : new String[] {"group", "private"}) {
+            throttled(chatType);
+        }
         this.eventToSend = Timer.builder("caravan.telegram.event.to.send")
                 .description("From the outbox event that caused a message (its created_at) to Telegram accepting it")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(meters);
@@ -204,8 +208,7 @@ public class Delivery {
                 jdbc.update("""
                         UPDATE telegram_outgoing SET available_at = now() + ? * interval '1 second', last_error = ?
                         WHERE id = ?""", wait.toSeconds(), "429 " + reply.summary(), row.id());
-                Counter.builder("caravan.telegram.throttled").description("429 answers (retry_after) from Telegram")
-                        .tag("chat_type", SendGate.isGroup(chatId) ? "group" : "private").register(meters).increment();
+                throttled(SendGate.isGroup(chatId) ? "group" : "private").increment();
                 count(method, "throttled");
                 LOG.warn("Telegram asked chat {} to wait {} s (429); message {} requeued", chatId, wait.toSeconds(), row.id());
             }
@@ -379,5 +382,10 @@ public class Delivery {
     @SuppressWarnings("unchecked")
     private Map<String, Object> toMap(ObjectNode body) {
         return json.convertValue(body, Map.class);
+    }
+
+    private Counter throttled(String chatType) {
+        return Counter.builder("caravan.telegram.throttled").description("429 answers (retry_after) from Telegram")
+                .tag("chat_type", chatType).register(meters);
     }
 }

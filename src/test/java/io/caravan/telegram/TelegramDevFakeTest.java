@@ -22,6 +22,7 @@ class TelegramDevFakeTest {
         try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.of(
                 "caravan.telegram.token", TelegramFixtures.TOKEN,
                 "caravan.telegram.base-uri", fake.baseUrl(),
+                "caravan.jobs.telegram-updates.enabled", "false", // this flow sends; the bot's poller is tested apart
                 "caravan.outbox.poll-interval", "200ms"))) {
             TelegramFixtures fixtures = new TelegramFixtures(hub);
             long category = fixtures.category("dev", "@caravan_dev", null);

@@ -97,6 +97,14 @@ public class CreatorsApiClient {
 
     /** getItems for at most 10 ASINs; per-item errors beside good items are a partial success, not an exception. */
     public ItemsResponse getItems(List<String> asins) {
+        return getItems(asins, false);
+    }
+
+    /**
+     * getItems as above; with {@code reserved} the caller already took this request's daily count through
+     * {@link Quota#reserve} (one database statement per block of calls), so the call only waits for its per-second slot.
+     */
+    public ItemsResponse getItems(List<String> asins, boolean reserved) {
         if (asins.isEmpty() || asins.size() > 10) {
             throw new IllegalArgumentException("getItems takes 1 to 10 ASINs, got " + asins.size());
         }
@@ -109,7 +117,7 @@ public class CreatorsApiClient {
         }
         body.putArray("resources").addAll(ITEM_RESOURCES.stream().map(json.getNodeFactory()::textNode).toList());
         itemsPerRequest.record(asins.size());
-        JsonNode answer = call("getItems", body);
+        JsonNode answer = call("getItems", body, reserved);
 
         JsonNode result = answer.hasNonNull("itemsResult") ? answer.get("itemsResult") : answer.path("itemResults");
         List<AmazonItem> items = new ArrayList<>();
@@ -168,7 +176,7 @@ public class CreatorsApiClient {
             body.put("partnerTag", settings.partnerTag());
         }
         body.putArray("resources").addAll(ITEM_RESOURCES.stream().map(json.getNodeFactory()::textNode).toList());
-        JsonNode answer = call("searchItems", body);
+        JsonNode answer = call("searchItems", body, false);
         JsonNode result = answer.path("searchResult");
         List<AmazonItem> items = new ArrayList<>();
         for (JsonNode node : result.path("items")) {
@@ -177,8 +185,17 @@ public class CreatorsApiClient {
         return new SearchResponse(List.copyOf(items), result.path("totalResultCount").asInt(items.size()));
     }
 
-    private JsonNode call(String operation, ObjectNode body) {
-        quota.acquire(operation);
+    /** The quota this client's calls are counted against; callers reserve blocks of requests through it. */
+    public Quota quota() {
+        return quota;
+    }
+
+    private JsonNode call(String operation, ObjectNode body, boolean reserved) {
+        if (reserved) {
+            quota.pace(operation);
+        } else {
+            quota.acquire(operation);
+        }
         try {
             Response response = send(operation, body, token(operation));
             if (response.status() == 401) {

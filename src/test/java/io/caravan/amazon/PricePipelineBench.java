@@ -100,7 +100,9 @@ class PricePipelineBench {
     @Test
     void pricePipeline() throws Exception {
         int products = Integer.getInteger("bench.products", 100_000);
-        int threads = Integer.getInteger("bench.threads", 12);
+        int threads = Integer.getInteger("bench.threads", 2);
+        int claimSize = Integer.getInteger("bench.claim-size", 500);
+        int concurrency = Integer.getInteger("bench.concurrency", 8);
         double rate = Double.parseDouble(System.getProperty("bench.rate", "20"));
         int limitedSeconds = Integer.getInteger("bench.limited-seconds", 10);
         String schema = TestEnvironment.newSchema();
@@ -109,17 +111,10 @@ class PricePipelineBench {
                      "caravan.outbox.poll-interval", "1h",
                      "logging.level.io.caravan", "WARN"))) {
             JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
-            jdbc.update("""
-                    INSERT INTO products (asin, marketplace, priority, next_check_at)
-                    SELECT 'B0BENCH' || lpad(g::text, 6, '0'), 'www.amazon.com.tr', g % 5, now() - interval '1 minute'
-                    FROM generate_series(1, ?) g""", products);
+            insertProducts(jdbc, products);
 
-            AmazonProperties settings = CreatorsApiClientTest.settings(fake.port(), "bench-secret");
-            settings = new AmazonProperties(URI.create("http://127.0.0.1:" + fake.port()),
-                    URI.create("http://127.0.0.1:" + fake.port() + "/token"), settings.clientId(), settings.clientSecret(),
-                    settings.scope(), settings.partnerTag(), settings.marketplace(), rate, 10_000_000, settings.timeout(),
-                    new AmazonProperties.Checks(Duration.ofMinutes(15), Duration.ofHours(6), 10, 1_000_000),
-                    List.of(), settings.priceHistory(), settings.invalidate());
+            AmazonProperties base = CreatorsApiClientTest.settings(fake.port(), "bench-secret");
+            AmazonProperties settings = settings(base, fake.port(), rate, claimSize, concurrency, 1_000_000);
             DealsProperties deals = new DealsProperties(new java.math.BigDecimal("20"), Duration.ofDays(30), Duration.ofDays(7), Duration.ofHours(24));
 
             CreatorsApiClient probe = new CreatorsApiClient(settings, JSON, Quota.UNLIMITED, new SimpleMeterRegistry());
@@ -129,66 +124,150 @@ class PricePipelineBench {
             for (int i = 0; i < 200; i++) {
                 probe.getItems(ten);
             }
-            System.out.printf("%n== fake round trip: %.2f ms per getItems ==%n", (System.nanoTime() - probeStart) / 1e6 / 200);
+            System.out.printf("%n== fake round trip: %.2f ms per getItems (one at a time) ==%n", (System.nanoTime() - probeStart) / 1e6 / 200);
             long claimStart = System.nanoTime();
             jdbc.execute("BEGIN; SELECT 1; COMMIT;");
             System.out.printf("== pg round trip: %.2f ms ==%n", (System.nanoTime() - claimStart) / 1e6);
             fake.requests.set(0);
             fake.items.set(0);
+            fake.sequence.set(0);
 
             // 1. Limiter off: how fast the pipeline itself is.
-            PriceChecks unlimited = checks(hub, settings, deals, Quota.UNLIMITED);
-            long start = System.nanoTime();
-            long checked = runAll(unlimited, threads);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            String loadBefore = load();
+            long checked;
+            double seconds;
+            try (PriceChecks unlimited = checks(hub, settings, deals, Quota.UNLIMITED)) {
+                long start = System.nanoTime();
+                checked = runAll(unlimited, threads);
+                seconds = (System.nanoTime() - start) / 1e9;
+            }
+            String loadAfter = load();
             long history = jdbc.queryForObject("SELECT count(*) FROM price_history", Long.class);
             long dealsStarted = jdbc.queryForObject("SELECT count(*) FROM deals", Long.class);
-            System.out.printf("%n== price-pipeline: limiter OFF, %d products, %d threads ==%n", products, threads);
+            double throughput = checked / seconds;
+            System.out.printf("%n== price-pipeline: limiter OFF, %d products, %d workers, claim-size %d, concurrency %d ==%n",
+                    products, threads, claimSize, concurrency);
             System.out.printf("checked           %d items in %.2f s%n", checked, seconds);
-            System.out.printf("throughput        %.0f items/s (target >= 10000)%n", checked / seconds);
+            System.out.printf("throughput        %.0f items/s (target >= 10000)%n", throughput);
             System.out.printf("items per request %.1f (%d items / %d requests)%n", (double) fake.items.get() / fake.requests.get(),
                     fake.items.get(), fake.requests.get());
             System.out.printf("history rows      %d, deals started %d%n", history, dealsStarted);
+            System.out.printf("load average      before %s, after %s (1, 5, 15 min; 2 cores shared with other builds)%n", loadBefore, loadAfter);
 
-            // 2. Limiter on at the configured rate: never over quota, still 10 per request.
+            // 1b. The physical limit of the write: a bare unnest UPDATE of the same 12 columns over the same rows, in
+            // chunks of claim-size, same number of workers, one commit per chunk, no HTTP and no reads.
+            double limit = bareUpdate(jdbc, products, claimSize, threads);
+            System.out.printf("bare UPDATE       %.0f rows/s (same shape, %d rows per statement); pipeline at %.0f%% of it%n",
+                    limit, claimSize, 100 * throughput / limit);
+
+            // 2. Limiter on at the configured rate: never over quota, still 10 per request. One chunk per run, so the
+            // workers stop soon after the deadline.
             jdbc.update("UPDATE products SET next_check_at = now() - interval '1 second'");
             long requestsBefore = fake.requests.get();
             long itemsBefore = fake.items.get();
             fake.perSecond.clear();
             AmazonQuota quota = new AmazonQuota(jdbc, "bench-" + schema, rate, 10_000_000, new SimpleMeterRegistry(), Clock.systemUTC());
-            PriceChecks limited = checks(hub, settings, deals, quota);
+            AmazonProperties limitedSettings = settings(base, fake.port(), rate, claimSize, concurrency, claimSize / 10);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             long limitedStart = System.nanoTime();
             long deadline = limitedStart + limitedSeconds * 1_000_000_000L;
             List<Future<Long>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    long n = 0;
-                    while (System.nanoTime() < deadline) {
-                        List<PriceChecks.Claimed> batch = limited.claim(10);
-                        if (batch.isEmpty()) {
-                            break;
-                        }
-                        n += limited.check(batch);
-                    }
-                    return n;
-                }));
-            }
             long limitedChecked = 0;
-            for (Future<Long> f : futures) {
-                limitedChecked += f.get();
+            try (PriceChecks limited = checks(hub, limitedSettings, deals, quota)) {
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        long n = 0;
+                        while (System.nanoTime() < deadline) {
+                            int done = limited.run();
+                            if (done == 0) {
+                                break;
+                            }
+                            n += done;
+                        }
+                        return n;
+                    }));
+                }
+                for (Future<Long> f : futures) {
+                    limitedChecked += f.get();
+                }
+            } finally {
+                pool.shutdown();
             }
-            pool.shutdown();
             double limitedSecondsTaken = (System.nanoTime() - limitedStart) / 1e9;
             long limitedRequests = fake.requests.get() - requestsBefore;
-            System.out.printf("%n== price-pipeline: limiter ON at %.1f requests/s, %d threads, %d s ==%n", rate, threads, limitedSeconds);
+            long reserved = jdbc.queryForObject("SELECT coalesce(sum(used), 0) FROM amazon_quota WHERE credential = ?", Long.class,
+                    "bench-" + schema);
+            System.out.printf("%n== price-pipeline: limiter ON at %.1f requests/s, %d workers, %d s ==%n", rate, threads, limitedSeconds);
             System.out.printf("checked           %d items in %.2f s (%.0f items/s, ceiling %.0f)%n", limitedChecked, limitedSecondsTaken,
                     limitedChecked / limitedSecondsTaken, rate * 10);
             System.out.printf("items per request %.1f (%d items / %d requests)%n",
                     (double) (fake.items.get() - itemsBefore) / limitedRequests, fake.items.get() - itemsBefore, limitedRequests);
             System.out.printf("over-quota        %d requests beyond %.1f in any wall-clock second (must be 0)%n", fake.overQuota(rate), rate);
+            System.out.printf("daily count       %d in amazon_quota for %d requests sent (reserved in blocks, unsent given back)%n",
+                    reserved, limitedRequests);
         } finally {
             TestEnvironment.dropSchema(schema);
+        }
+    }
+
+    private static void insertProducts(JdbcTemplate jdbc, int products) {
+        jdbc.update("""
+                INSERT INTO products (asin, marketplace, priority, next_check_at)
+                SELECT 'B0BENCH' || lpad(g::text, 6, '0'), 'www.amazon.com.tr', g % 5, now() - interval '1 minute'
+                FROM generate_series(1, ?) g""", products);
+        jdbc.execute("ANALYZE products");
+    }
+
+    private static AmazonProperties settings(AmazonProperties base, int port, double rate, int claimSize, int concurrency,
+                                             int maxRequestsPerRun) {
+        return new AmazonProperties(URI.create("http://127.0.0.1:" + port),
+                URI.create("http://127.0.0.1:" + port + "/token"), base.clientId(), base.clientSecret(),
+                base.scope(), base.partnerTag(), base.marketplace(), rate, 10_000_000, base.timeout(),
+                new AmazonProperties.Checks(Duration.ofMinutes(15), Duration.ofHours(6), 10, maxRequestsPerRun, claimSize, concurrency),
+                List.of(), base.priceHistory(), base.invalidate());
+    }
+
+    /** Rows per second of the products UPDATE alone, with the values the pipeline writes, over every product. */
+    private static double bareUpdate(JdbcTemplate jdbc, int products, int chunk, int threads) throws Exception {
+        List<String> asins = jdbc.queryForList("SELECT asin FROM products ORDER BY asin", String.class);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong next = new AtomicLong();
+        long start = System.nanoTime();
+        try {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    long rows = 0;
+                    for (long from = next.getAndAdd(chunk); from < asins.size(); from = next.getAndAdd(chunk)) {
+                        PriceChecks.Columns columns = new PriceChecks.Columns(12);
+                        for (String asin : asins.subList((int) from, (int) Math.min(asins.size(), from + chunk))) {
+                            columns.add(asin, null, null, null, "active", new java.math.BigDecimal("1000.00"), "TRY",
+                                    new java.math.BigDecimal("1000.00"), null, "IN_STOCK", null, 1800L);
+                        }
+                        Object[] arguments = columns.arguments(new Object[]{new java.sql.Timestamp(System.currentTimeMillis()),
+                                new java.sql.Timestamp(System.currentTimeMillis())}, "www.amazon.com.tr");
+                        rows += jdbc.update(PriceChecks.PRODUCTS_UPDATE, arguments);
+                    }
+                    return rows;
+                }));
+            }
+            long rows = 0;
+            for (Future<Long> f : futures) {
+                rows += f.get();
+            }
+            return rows / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The load average as uptime prints it, where the OS has /proc/loadavg; else the JVM's one-minute figure. */
+    private static String load() {
+        try {
+            String[] parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + ", " + parts[1] + ", " + parts[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 

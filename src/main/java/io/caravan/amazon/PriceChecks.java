@@ -53,7 +53,12 @@ public class PriceChecks implements AutoCloseable {
     private static final Set<String> NOT_AVAILABLE = Set.of("OUT_OF_STOCK", "UNAVAILABLE");
     private static final Set<String> INACCESSIBLE = Set.of("ItemNotAccessible", "ItemNotFound", "InvalidParameterValue");
 
-    /** A chunk's products in one statement; the benchmark times it alone as the write's physical limit. */
+    /**
+     * A chunk's products in one statement; the benchmark times it alone as the write's physical limit. The second
+     * {@code asin = ANY} repeats the join's keys so PostgreSQL reads the chunk's rows through the primary key: from
+     * the join alone it estimates hundreds of index probes as dearer than a hash join over the whole table, which at
+     * 100,000 products cost several times the update itself.
+     */
     static final String PRODUCTS_UPDATE = """
             UPDATE products p SET title = v.title, url = v.url, image_url = v.image_url, status = v.status,
                 current_price = v.price, currency = coalesce(v.currency, p.currency), list_price = v.list_price,
@@ -64,7 +69,7 @@ public class PriceChecks implements AutoCloseable {
                         ?::text[], ?::text[], ?::text[], ?::bigint[])
                 AS v(asin, title, url, image_url, status, price, currency, list_price, saving_basis_type, availability,
                      last_error, secs)
-            WHERE p.asin = v.asin AND p.marketplace = ?""";
+            WHERE p.asin = v.asin AND p.marketplace = ? AND p.asin = ANY(?::text[])""";
 
     private final AmazonProperties amazon;
     private final DealsProperties dealSettings;
@@ -169,6 +174,7 @@ public class PriceChecks implements AutoCloseable {
                 claimed AS (
                     UPDATE products p SET next_check_at = now() + ?::interval
                     FROM due WHERE p.asin = due.asin AND p.marketplace = due.marketplace
+                        AND p.asin = ANY(ARRAY(SELECT asin FROM due)) -- through the primary key, see PRODUCTS_UPDATE
                     RETURNING p.*)
                 SELECT p.asin, p.current_price, p.availability, p.status, EXTRACT(EPOCH FROM p.check_interval)::bigint,
                        p.category_id, c.slug, c.min_discount_pct, c.channel_chat_id, p.title, p.url, p.image_url
@@ -426,7 +432,7 @@ public class PriceChecks implements AutoCloseable {
         }
 
         Timestamp at = Timestamp.from(now);
-        jdbc.update(PRODUCTS_UPDATE, products.arguments(new Object[]{at, at}, market));
+        jdbc.update(PRODUCTS_UPDATE, products.arguments(new Object[]{at, at}, market, asins));
         if (historyRows.size() > 0) {
             // ON CONFLICT: a product checked twice in one microsecond keeps its first observation, as before.
             jdbc.update("""

@@ -50,7 +50,9 @@ class PricePipelineBench {
             // a delayed ACK, which would measure the fake, not the pipeline.
             System.setProperty("sun.net.httpserver.nodelay", "true");
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-            server.setExecutor(Executors.newFixedThreadPool(8));
+            AtomicLong threadNumber = new AtomicLong();
+            // Named, so the benchmark can tell the fake's CPU time from the pipeline's.
+            server.setExecutor(Executors.newFixedThreadPool(8, task -> new Thread(task, "fake-amazon-" + threadNumber.incrementAndGet())));
             server.createContext("/", exchange -> {
                 byte[] in = exchange.getRequestBody().readAllBytes();
                 String out;
@@ -109,8 +111,14 @@ class PricePipelineBench {
         try (Fake fake = new Fake();
              ConfigurableApplicationContext hub = Hubs.start(schema, Map.of(
                      "caravan.outbox.poll-interval", "1h",
+                     // Names the hub's connections so their PostgreSQL backends' CPU time can be read.
+                     "spring.datasource.url", TestEnvironment.jdbcUrl(schema) + "&ApplicationName=bench-" + schema
+                             + pgOptions(),
                      "logging.level.io.caravan", "WARN"))) {
             JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
+            // The pipeline writes its events; delivering them (Redis, Telegram) is the dispatcher's work, outside
+            // claim → getItems → history → deals, and on this machine it would share the same two cores.
+            hub.getBean(io.caravan.outbox.OutboxDispatcher.class).stop();
             insertProducts(jdbc, products);
 
             AmazonProperties base = CreatorsApiClientTest.settings(fake.port(), "bench-secret");
@@ -128,6 +136,30 @@ class PricePipelineBench {
             long claimStart = System.nanoTime();
             jdbc.execute("BEGIN; SELECT 1; COMMIT;");
             System.out.printf("== pg round trip: %.2f ms ==%n", (System.nanoTime() - claimStart) / 1e6);
+            // Warm-up on other products (another marketplace, left in place like any other market's rows): the
+            // hub's start leaves the JIT compiling for a while, and the measured run should see the steady state.
+            // ANALYZE afterwards, as autovacuum would have on a running hub: statistics taken of an empty
+            // price_history make PostgreSQL scan all of it for every chunk's history lookup.
+            int warmup = Integer.getInteger("bench.warmup", 20_000);
+            if (warmup > 0) {
+                String de = "www.amazon.de";
+                jdbc.update("""
+                        INSERT INTO products (asin, marketplace, priority, next_check_at)
+                        SELECT 'B0WARM' || lpad(g::text, 6, '0'), ?, g % 5, now() - interval '1 minute'
+                        FROM generate_series(1, ?) g""", de, warmup);
+                AmazonProperties german = new AmazonProperties(settings.baseUrl(), settings.tokenUrl(), settings.clientId(),
+                        settings.clientSecret(), settings.scope(), settings.partnerTag(), de, rate, 10_000_000,
+                        settings.timeout(), settings.checks(), List.of(), settings.priceHistory(), settings.invalidate());
+                try (PriceChecks warm = checks(hub, german, deals, Quota.UNLIMITED)) {
+                    runAll(warm, threads);
+                }
+                for (String table : List.of("products", "price_history", "deals", "outbox")) {
+                    jdbc.execute("VACUUM ANALYZE " + table);
+                }
+                System.out.printf("== warm-up: %d products of %s checked first ==%n", warmup, de);
+            }
+            long historyBefore = jdbc.queryForObject("SELECT count(*) FROM price_history", Long.class);
+            long dealsBefore = jdbc.queryForObject("SELECT count(*) FROM deals", Long.class);
             fake.requests.set(0);
             fake.items.set(0);
             fake.sequence.set(0);
@@ -136,14 +168,18 @@ class PricePipelineBench {
             String loadBefore = load();
             long checked;
             double seconds;
+            CpuTimes cpu;
             try (PriceChecks unlimited = checks(hub, settings, deals, Quota.UNLIMITED)) {
+                // Before the run's threads end: a thread's CPU time is only readable while it lives.
+                CpuTimes cpuBefore = CpuTimes.now(jdbc, "bench-" + schema);
                 long start = System.nanoTime();
                 checked = runAll(unlimited, threads);
                 seconds = (System.nanoTime() - start) / 1e9;
+                cpu = CpuTimes.now(jdbc, "bench-" + schema).minus(cpuBefore);
             }
             String loadAfter = load();
-            long history = jdbc.queryForObject("SELECT count(*) FROM price_history", Long.class);
-            long dealsStarted = jdbc.queryForObject("SELECT count(*) FROM deals", Long.class);
+            long history = jdbc.queryForObject("SELECT count(*) FROM price_history", Long.class) - historyBefore;
+            long dealsStarted = jdbc.queryForObject("SELECT count(*) FROM deals", Long.class) - dealsBefore;
             double throughput = checked / seconds;
             System.out.printf("%n== price-pipeline: limiter OFF, %d products, %d workers, claim-size %d, concurrency %d ==%n",
                     products, threads, claimSize, concurrency);
@@ -153,6 +189,11 @@ class PricePipelineBench {
                     fake.items.get(), fake.requests.get());
             System.out.printf("history rows      %d, deals started %d%n", history, dealsStarted);
             System.out.printf("load average      before %s, after %s (1, 5, 15 min; 2 cores shared with other builds)%n", loadBefore, loadAfter);
+            System.out.printf("cpu per item      %.0f us pipeline JVM + %.0f us PostgreSQL + %.0f us fake Amazon (JSON, HTTP server)"
+                            + " = %.0f us: %.0f items/s per core if nothing else ran%n",
+                    cpu.pipeline() / 1e3 / checked, cpu.postgres() / 1e3 / checked, cpu.fake() / 1e3 / checked,
+                    cpu.total() / 1e3 / checked, checked / (cpu.total() / 1e9));
+            System.out.printf("cpu by thread     %s (us per item)%n", cpu.top(checked));
 
             // 1b. The physical limit of the write: a bare unnest UPDATE of the same 12 columns over the same rows, in
             // chunks of claim-size, same number of workers, one commit per chunk, no HTTP and no reads.
@@ -162,7 +203,7 @@ class PricePipelineBench {
 
             // 2. Limiter on at the configured rate: never over quota, still 10 per request. One chunk per run, so the
             // workers stop soon after the deadline.
-            jdbc.update("UPDATE products SET next_check_at = now() - interval '1 second'");
+            jdbc.update("UPDATE products SET next_check_at = now() - interval '1 second' WHERE marketplace = 'www.amazon.com.tr'");
             long requestsBefore = fake.requests.get();
             long itemsBefore = fake.items.get();
             fake.perSecond.clear();
@@ -210,6 +251,69 @@ class PricePipelineBench {
         }
     }
 
+    /**
+     * CPU time used so far: the JVM's without the fake's threads, the fake's, and the PostgreSQL backends of the
+     * hub's connections (Linux /proc; zero elsewhere). Divided by items it is a figure the shared machine's load
+     * does not change much, unlike items/s.
+     */
+    record CpuTimes(long pipeline, long fake, long postgres, Map<String, Long> byThread) {
+        static CpuTimes now(JdbcTemplate jdbc, String applicationName) {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long fake = 0;
+            Map<String, Long> byThread = new java.util.TreeMap<>();
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long time = Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+                byThread.merge(info.getThreadName().replaceAll("\\d+", "N"), time, Long::sum);
+                if (info.getThreadName().startsWith("fake-amazon-") || info.getThreadName().equals("HTTP-Dispatcher")) {
+                    fake += time;
+                }
+            }
+            long process = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            long postgres = 0;
+            for (Integer pid : jdbc.queryForList("SELECT pid FROM pg_stat_activity WHERE application_name = ?", Integer.class,
+                    applicationName)) {
+                try {
+                    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // utime and stime (fields 14 and 15 of stat) in clock ticks, 100 per second on Linux.
+                    postgres += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+                } catch (java.io.IOException | RuntimeException e) {
+                    // not Linux, or the backend just ended
+                }
+            }
+            long javaThreads = byThread.values().stream().mapToLong(Long::longValue).sum();
+            byThread.put("JVM (JIT, GC: process minus Java threads)", process - javaThreads);
+            return new CpuTimes(process - fake, fake, postgres, byThread);
+        }
+
+        CpuTimes minus(CpuTimes before) {
+            Map<String, Long> delta = new java.util.TreeMap<>();
+            byThread.forEach((name, time) -> delta.put(name, time - before.byThread.getOrDefault(name, 0L)));
+            return new CpuTimes(pipeline - before.pipeline, fake - before.fake, postgres - before.postgres, delta);
+        }
+
+        /** The thread groups that used the most CPU, in microseconds per item. */
+        String top(long items) {
+            return byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                    .map(e -> String.format("%s %.0f", e.getKey(), e.getValue() / 1e3 / items))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        long total() {
+            return pipeline + fake + postgres;
+        }
+    }
+
+    /** -Dbench.pg-options="-c auto_explain.log_min_duration=20 ..." to profile the SQL (a superuser may set them). */
+    private static String pgOptions() {
+        String options = System.getProperty("bench.pg-options", "");
+        return options.isBlank() ? "" : "&options=" + java.net.URLEncoder.encode(options, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private static void insertProducts(JdbcTemplate jdbc, int products) {
         jdbc.update("""
                 INSERT INTO products (asin, marketplace, priority, next_check_at)
@@ -229,7 +333,8 @@ class PricePipelineBench {
 
     /** Rows per second of the products UPDATE alone, with the values the pipeline writes, over every product. */
     private static double bareUpdate(JdbcTemplate jdbc, int products, int chunk, int threads) throws Exception {
-        List<String> asins = jdbc.queryForList("SELECT asin FROM products ORDER BY asin", String.class);
+        List<String> asins = jdbc.queryForList("SELECT asin FROM products WHERE marketplace = 'www.amazon.com.tr' ORDER BY asin",
+                String.class);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong next = new AtomicLong();
         long start = System.nanoTime();
@@ -240,12 +345,13 @@ class PricePipelineBench {
                     long rows = 0;
                     for (long from = next.getAndAdd(chunk); from < asins.size(); from = next.getAndAdd(chunk)) {
                         PriceChecks.Columns columns = new PriceChecks.Columns(12);
-                        for (String asin : asins.subList((int) from, (int) Math.min(asins.size(), from + chunk))) {
+                        List<String> keys = asins.subList((int) from, (int) Math.min(asins.size(), from + chunk));
+                        for (String asin : keys) {
                             columns.add(asin, null, null, null, "active", new java.math.BigDecimal("1000.00"), "TRY",
                                     new java.math.BigDecimal("1000.00"), null, "IN_STOCK", null, 1800L);
                         }
                         Object[] arguments = columns.arguments(new Object[]{new java.sql.Timestamp(System.currentTimeMillis()),
-                                new java.sql.Timestamp(System.currentTimeMillis())}, "www.amazon.com.tr");
+                                new java.sql.Timestamp(System.currentTimeMillis())}, "www.amazon.com.tr", keys.toArray(String[]::new));
                         rows += jdbc.update(PriceChecks.PRODUCTS_UPDATE, arguments);
                     }
                     return rows;
@@ -278,9 +384,16 @@ class PricePipelineBench {
                 hub.getBean(Outbox.class), hub.getBean(JobStateRepository.class), meters, Clock.systemUTC());
     }
 
+    /** Workers live as long as the benchmark, so their CPU time can be read after a run. */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "bench-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private static long runAll(PriceChecks checks, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
+        ExecutorService pool = WORKERS;
+        {
             List<Future<Long>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
@@ -296,8 +409,6 @@ class PricePipelineBench {
                 total += f.get();
             }
             return total;
-        } finally {
-            pool.shutdown();
         }
     }
 }

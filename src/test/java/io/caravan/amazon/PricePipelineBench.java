@@ -287,6 +287,11 @@ class PricePipelineBench {
             }
             long javaThreads = byThread.values().stream().mapToLong(Long::longValue).sum();
             byThread.put("JVM (JIT, GC: process minus Java threads)", process - javaThreads);
+            // Wall time the JIT compilers and the collectors report, for telling the two apart.
+            byThread.put("of which JIT compiling (wall)",
+                    java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() * 1_000_000);
+            byThread.put("of which GC (wall)", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum() * 1_000_000);
             return new CpuTimes(process - fake, fake, postgres, byThread);
         }
 
@@ -298,7 +303,7 @@ class PricePipelineBench {
 
         /** The thread groups that used the most CPU, in microseconds per item. */
         String top(long items) {
-            return byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+            return byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                     .map(e -> String.format("%s %.0f", e.getKey(), e.getValue() / 1e3 / items))
                     .collect(java.util.stream.Collectors.joining(", "));
         }

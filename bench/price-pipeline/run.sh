@@ -15,8 +15,9 @@
 #   BENCH_CONCURRENCY     caravan.amazon.checks.concurrency: getItems calls in flight per instance (8)
 #   BENCH_RATE            requests/s with the limiter on (20)
 #   BENCH_LIMITED_SECONDS how long the limiter-on phase runs (10)
-#   BENCH_WARMUP          products of another marketplace checked (and deleted) before the measured run, so the
-#                         JIT has compiled the pipeline (20000; 0 to measure cold)
+#   BENCH_WARMUP          products of another marketplace checked in rounds before the measured run, until the JIT
+#                         is busy less than a fifth of a round (20000; 0 to measure cold)
+#   BENCH_WARMUP_ROUNDS   at most this many warm-up rounds (8)
 set -e
 cd "$(dirname "$0")/../.."
 echo "uptime before: $(uptime)"
@@ -28,7 +29,8 @@ echo "uptime before: $(uptime)"
   -Dbench.concurrency="${BENCH_CONCURRENCY:-8}" \
   -Dbench.rate="${BENCH_RATE:-20}" \
   -Dbench.limited-seconds="${BENCH_LIMITED_SECONDS:-10}" \
-  -Dbench.warmup="${BENCH_WARMUP:-20000}" >/dev/null 2>&1 || status=$?
+  -Dbench.warmup="${BENCH_WARMUP:-20000}" \
+  -Dbench.warmup-rounds="${BENCH_WARMUP_ROUNDS:-8}" >/dev/null 2>&1 || status=$?
 echo "uptime after:  $(uptime)"
 # Surefire sends test output to its report file.
 grep -E '^(==|checked|throughput|items per|history|over-quota|load average|bare UPDATE|daily count|cpu per item|cpu by thread)' \

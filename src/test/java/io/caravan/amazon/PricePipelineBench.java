@@ -44,6 +44,8 @@ class PricePipelineBench {
         final AtomicLong items = new AtomicLong();
         final Map<Long, AtomicLong> perSecond = new ConcurrentHashMap<>();
         final AtomicLong sequence = new AtomicLong();
+        /** Requests by how many items they asked for: only 10s, unless fewer than 10 were due. */
+        final Map<Integer, AtomicLong> sizes = new ConcurrentHashMap<>();
 
         Fake() throws Exception {
             // The JDK server writes headers and body in separate packets; with Nagle on, each answer waits ~40 ms for
@@ -73,6 +75,7 @@ class PricePipelineBench {
                                 .append("\",\"offersV2\":{\"listings\":[{\"price\":{\"money\":{\"amount\":").append(price)
                                 .append(",\"currency\":\"TRY\"},\"savingBasis\":{\"money\":{\"amount\":1000.00,\"currency\":\"TRY\"}}},\"availability\":{\"type\":\"IN_STOCK\"}}]}}");
                     }
+                    sizes.computeIfAbsent(i, n -> new AtomicLong()).incrementAndGet();
                     out = sb.append("]}}").toString();
                 }
                 byte[] bytes = out.getBytes(StandardCharsets.UTF_8);
@@ -102,9 +105,9 @@ class PricePipelineBench {
     @Test
     void pricePipeline() throws Exception {
         int products = Integer.getInteger("bench.products", 100_000);
-        int threads = Integer.getInteger("bench.threads", 2);
-        int claimSize = Integer.getInteger("bench.claim-size", 500);
-        int concurrency = Integer.getInteger("bench.concurrency", 8);
+        int threads = Integer.getInteger("bench.threads", 4);
+        int claimSize = Integer.getInteger("bench.claim-size", 1000);
+        int concurrency = Integer.getInteger("bench.concurrency", 16);
         double rate = Double.parseDouble(System.getProperty("bench.rate", "20"));
         int limitedSeconds = Integer.getInteger("bench.limited-seconds", 10);
         String schema = TestEnvironment.newSchema();
@@ -142,7 +145,7 @@ class PricePipelineBench {
             // bench.warmup-rounds). ANALYZE afterwards, as autovacuum would have on a running hub: statistics taken
             // of an empty price_history make PostgreSQL scan all of it for every chunk's history lookup.
             int warmup = Integer.getInteger("bench.warmup", 20_000);
-            int maxRounds = Integer.getInteger("bench.warmup-rounds", 8);
+            int maxRounds = Integer.getInteger("bench.warmup-rounds", 3);
             if (warmup > 0) {
                 String de = "www.amazon.de";
                 jdbc.update("""
@@ -176,6 +179,7 @@ class PricePipelineBench {
             fake.requests.set(0);
             fake.items.set(0);
             fake.sequence.set(0);
+            fake.sizes.clear();
 
             // 1. Limiter off: how fast the pipeline itself is.
             String loadBefore = load();
@@ -200,6 +204,7 @@ class PricePipelineBench {
             System.out.printf("throughput        %.0f items/s (target >= 10000)%n", throughput);
             System.out.printf("items per request %.1f (%d items / %d requests)%n", (double) fake.items.get() / fake.requests.get(),
                     fake.items.get(), fake.requests.get());
+            System.out.printf("request sizes     %s (items per request: number of requests)%n", new java.util.TreeMap<>(fake.sizes));
             System.out.printf("history rows      %d, deals started %d%n", history, dealsStarted);
             System.out.printf("load average      before %s, after %s (1, 5, 15 min; 2 cores shared with other builds)%n", loadBefore, loadAfter);
             System.out.printf("cpu per item      %.0f us pipeline JVM + %.0f us PostgreSQL + %.0f us fake Amazon (JSON, HTTP server)"

@@ -9,17 +9,17 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.math.BigDecimal;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
@@ -69,8 +69,10 @@ public class CreatorsApiClient {
         // Apache HttpClient's classic pool: the call runs on the caller's thread with a kept-alive connection. The
         // JDK HttpClient hands every exchange to its selector and worker threads, which cost about three times the
         // CPU per getItems in bench/price-pipeline; the price checks make several calls at once
-        // (caravan.amazon.checks.concurrency), so the pool holds that many connections plus one for the token.
-        int connections = settings.checks().concurrency() + 2;
+        // (caravan.amazon.checks.concurrency) from a shared pool, and each running job sends its chunk's first call
+        // itself, so the pool holds twice that many connections plus the token's. No automatic retries: a resent
+        // request would be one the daily quota never counted.
+        int connections = 2 * settings.checks().concurrency() + 2;
         CloseableHttpClient apache = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDefaultConnectionConfig(ConnectionConfig.custom()

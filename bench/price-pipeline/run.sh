@@ -4,7 +4,8 @@
 # with the limiter on.
 #
 # Needs the local PostgreSQL the tests use (PGHOST/PGPORT/PGDATABASE/PGUSER). Prints items/s, items per request,
-# the load average before and after the run (the machine is shared; compare figures only at similar load), the rows/s
+# the load average before and after the run (the machine is shared; compare figures only at similar load), the CPU
+# time per item of the JVM, the PostgreSQL backends and the fake (less sensitive to the load than items/s), the rows/s
 # of a bare UPDATE of the same shape as the physical limit of the write and the pipeline's share of it, and, with the
 # limiter on, the fake's count of over-quota requests and the daily count kept in amazon_quota.
 #
@@ -13,13 +14,13 @@
 #   BENCH_THREADS         workers calling PriceChecks.run() at once, like instances or overlapping job runs (4)
 #   BENCH_CLAIM_SIZE      caravan.amazon.checks.claim-size: products claimed and written per transaction (1000)
 #   BENCH_CONCURRENCY     caravan.amazon.checks.concurrency: getItems calls in flight per instance (16)
-# The defaults are the best of a sweep on the shared 2-core machine (see README "Price checks in chunks"); the hub's
-# own defaults (claim-size 500, concurrency 8) suit Amazon's real rate of 1-10 requests/s.
 #   BENCH_RATE            requests/s with the limiter on (20)
 #   BENCH_LIMITED_SECONDS how long the limiter-on phase runs (10)
 #   BENCH_WARMUP          products of another marketplace checked in rounds before the measured run, until the JIT
 #                         is busy less than a fifth of a round (20000; 0 to measure cold)
 #   BENCH_WARMUP_ROUNDS   at most this many warm-up rounds (3)
+# The defaults are the best of a sweep on the shared 2-core machine (see README "Price checks in chunks"); the hub's
+# own defaults (claim-size 500, concurrency 8) suit Amazon's real rate of 1-10 requests/s.
 set -e
 cd "$(dirname "$0")/../.."
 echo "uptime before: $(uptime)"

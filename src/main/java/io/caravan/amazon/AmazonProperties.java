@@ -68,12 +68,26 @@ public record AmazonProperties(
      * Adaptive check intervals: a product whose price moved or that sits near a deal is checked after
      * {@code minInterval}; each quiet check doubles the interval up to {@code maxInterval}.
      *
-     * @param batchSize items claimed per getItems call; Amazon accepts at most 10 and bills a call, not an item
+     * @param batchSize         items claimed per getItems call; Amazon accepts at most 10 and bills a call, not an item
+     * @param maxRequestsPerRun getItems calls per {@code amazon-prices} run
+     * @param claimSize         products claimed in one statement and written back in one transaction (a "chunk" of
+     *                          claimSize / batchSize getItems calls). Larger chunks mean fewer database round trips
+     *                          per item; the price job lowers it when the rate limit would keep a chunk in flight
+     *                          for more than half the claim's lease
+     * @param concurrency       getItems calls in flight at once per instance; the per-second limiter still paces
+     *                          them, so this only matters when the rate allows more calls than one connection's
+     *                          round trip does
      */
     public record Checks(@NotNull @DefaultValue("15m") Duration minInterval,
                          @NotNull @DefaultValue("6h") Duration maxInterval,
                          @Min(1) @Max(value = 10, message = "must be at most 10 (Amazon's getItems limit)") @DefaultValue("10") int batchSize,
-                         @Min(1) @DefaultValue("60") int maxRequestsPerRun) {
+                         @Min(1) @DefaultValue("60") int maxRequestsPerRun,
+                         @Min(value = 1, message = "must be at least 1 product")
+                         @Max(value = 5000, message = "must be at most 5000 products (one transaction writes them all)")
+                         @DefaultValue("500") int claimSize,
+                         @Min(value = 1, message = "must be at least 1 call in flight")
+                         @Max(value = 64, message = "must be at most 64 calls in flight")
+                         @DefaultValue("8") int concurrency) {
     }
 
     /**

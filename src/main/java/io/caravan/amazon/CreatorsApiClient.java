@@ -9,16 +9,20 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
@@ -32,6 +36,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Amazon's Creators API: {@code POST {base-url}/catalog/v1/{operation}} with a client-credentials bearer token,
@@ -55,6 +60,7 @@ public class CreatorsApiClient {
     private final InMemoryOAuth2AuthorizedClientService tokens;
     private final AuthorizedClientServiceOAuth2AuthorizedClientManager tokenManager;
     private final DistributionSummary itemsPerRequest;
+    private final Map<String, java.net.URI> operationUris = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CreatorsApiClient(AmazonProperties settings, ObjectMapper json, Quota quota, MeterRegistry meters) {
         this.settings = settings;
@@ -62,8 +68,26 @@ public class CreatorsApiClient {
         this.quota = quota;
         this.meters = meters;
         Secrets.register(settings.clientSecret());
-        HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout()).build();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(jdk);
+        // Apache HttpClient's classic pool: the call runs on the caller's thread with a kept-alive connection. The
+        // JDK HttpClient hands every exchange to its selector and worker threads, which cost about three times the
+        // CPU per getItems in bench/price-pipeline; the price checks make several calls at once
+        // (caravan.amazon.checks.concurrency) from a shared pool, and each running job sends its chunk's first call
+        // itself, so the pool holds twice that many connections plus the token's. No automatic retries: a resent
+        // request would be one the daily quota never counted.
+        int connections = 2 * settings.checks().concurrency() + 2;
+        CloseableHttpClient apache = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(settings.timeout()))
+                                .setSocketTimeout(Timeout.of(settings.timeout()))
+                                .build())
+                        .setMaxConnTotal(connections)
+                        .setMaxConnPerRoute(connections)
+                        .build())
+                .disableCookieManagement()
+                .disableAutomaticRetries()
+                .build();
+        HttpComponentsClientHttpRequestFactory requests = new HttpComponentsClientHttpRequestFactory(apache);
         requests.setReadTimeout(settings.timeout());
         this.http = RestClient.builder().requestFactory(requests).baseUrl(settings.baseUrl().toString()).build();
 
@@ -97,6 +121,14 @@ public class CreatorsApiClient {
 
     /** getItems for at most 10 ASINs; per-item errors beside good items are a partial success, not an exception. */
     public ItemsResponse getItems(List<String> asins) {
+        return getItems(asins, false);
+    }
+
+    /**
+     * getItems as above; with {@code reserved} the caller already took this request's daily count through
+     * {@link Quota#reserve} (one database statement per block of calls), so the call only waits for its per-second slot.
+     */
+    public ItemsResponse getItems(List<String> asins, boolean reserved) {
         if (asins.isEmpty() || asins.size() > 10) {
             throw new IllegalArgumentException("getItems takes 1 to 10 ASINs, got " + asins.size());
         }
@@ -109,7 +141,7 @@ public class CreatorsApiClient {
         }
         body.putArray("resources").addAll(ITEM_RESOURCES.stream().map(json.getNodeFactory()::textNode).toList());
         itemsPerRequest.record(asins.size());
-        JsonNode answer = call("getItems", body);
+        JsonNode answer = call("getItems", body, reserved);
 
         JsonNode result = answer.hasNonNull("itemsResult") ? answer.get("itemsResult") : answer.path("itemResults");
         List<AmazonItem> items = new ArrayList<>();
@@ -168,7 +200,7 @@ public class CreatorsApiClient {
             body.put("partnerTag", settings.partnerTag());
         }
         body.putArray("resources").addAll(ITEM_RESOURCES.stream().map(json.getNodeFactory()::textNode).toList());
-        JsonNode answer = call("searchItems", body);
+        JsonNode answer = call("searchItems", body, false);
         JsonNode result = answer.path("searchResult");
         List<AmazonItem> items = new ArrayList<>();
         for (JsonNode node : result.path("items")) {
@@ -177,8 +209,17 @@ public class CreatorsApiClient {
         return new SearchResponse(List.copyOf(items), result.path("totalResultCount").asInt(items.size()));
     }
 
-    private JsonNode call(String operation, ObjectNode body) {
-        quota.acquire(operation);
+    /** The quota this client's calls are counted against; callers reserve blocks of requests through it. */
+    public Quota quota() {
+        return quota;
+    }
+
+    private JsonNode call(String operation, ObjectNode body, boolean reserved) {
+        if (reserved) {
+            quota.pace(operation);
+        } else {
+            quota.acquire(operation);
+        }
         try {
             Response response = send(operation, body, token(operation));
             if (response.status() == 401) {
@@ -196,13 +237,24 @@ public class CreatorsApiClient {
     private record Response(int status, byte[] body) {
     }
 
+    /**
+     * The body goes out as bytes and the URI is built once per operation: RestClient's Jackson converter and URI
+     * template expansion were about a tenth of a getItems call's CPU in bench/price-pipeline.
+     */
     private Response send(String operation, ObjectNode body, String token) {
+        byte[] bytes;
         try {
-            return http.post().uri("/catalog/v1/{operation}", operation)
+            bytes = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise a Creators API " + operation + " request", e);
+        }
+        try {
+            return http.post().uri(operationUris.computeIfAbsent(operation, op -> UriComponentsBuilder
+                            .fromUri(settings.baseUrl()).path("/catalog/v1/{operation}").buildAndExpand(op).encode().toUri()))
                     .contentType(MediaType.APPLICATION_JSON)
                     .header("Authorization", "Bearer " + token)
                     .header("x-marketplace", settings.marketplace())
-                    .body(body)
+                    .body(bytes)
                     .exchange((request, reply) -> new Response(reply.getStatusCode().value(), reply.getBody().readAllBytes()));
         } catch (ResourceAccessException e) {
             throw new CreatorsApiException(operation, 0, "IOException", null,

@@ -2,6 +2,7 @@ package io.caravan.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,5 +30,37 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Event " + type + " has a payload that is not JSON-serialisable", e);
         }
+    }
+
+    /** An event for {@link #publishAll}. */
+    public record Event(String type, Object payload) {
+    }
+
+    /**
+     * Writes many events in one statement (one round trip instead of one per event); call it inside the data's
+     * transaction, as {@link #publish}. Ids are assigned in list order.
+     *
+     * @return how many events were written
+     */
+    public int publishAll(List<Event> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        String[] types = new String[events.size()];
+        String[] bodies = new String[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            types[i] = event.type();
+            try {
+                bodies[i] = event.payload() instanceof String text ? text : json.writeValueAsString(event.payload());
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("Event " + event.type() + " has a payload that is not JSON-serialisable", e);
+            }
+        }
+        // ORDER BY the ordinal: ids come from the sequence in the order rows are inserted.
+        return jdbc.update("""
+                INSERT INTO outbox (type, payload)
+                SELECT e.type, e.payload::jsonb FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS e(type, payload, n)
+                ORDER BY e.n""", types, bodies);
     }
 }

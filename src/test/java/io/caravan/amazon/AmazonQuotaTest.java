@@ -8,6 +8,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,5 +75,59 @@ class AmazonQuotaTest {
         Instant throttledAt = Instant.now();
         quota.acquire("getItems");
         assertThat(Duration.between(throttledAt, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+    }
+
+    @Test
+    void blocksGrantWhatIsLeftAcrossInstancesAndUnsentCallsComeBack() {
+        AmazonQuota first = new AmazonQuota(jdbc, "cred-blocks", 100, 10, new SimpleMeterRegistry(), Clock.systemUTC());
+        AmazonQuota second = new AmazonQuota(jdbc, "cred-blocks", 100, 10, new SimpleMeterRegistry(), Clock.systemUTC());
+
+        Quota.Block a = first.reserve(4);
+        Quota.Block b = second.reserve(5);
+        Quota.Block c = first.reserve(4);
+        Quota.Block d = second.reserve(1);
+
+        assertThat(List.of(a.granted(), b.granted(), c.granted(), d.granted())).containsExactly(4, 5, 1, 0);
+        assertThat(used("cred-blocks")).isEqualTo(10);
+        assertThat(first.leftToday()).isZero();
+
+        first.giveBack(a, 3);
+        assertThat(used("cred-blocks")).as("three of the first block never went out").isEqualTo(7);
+        assertThat(second.reserve(5).granted()).isEqualTo(3);
+        assertThat(catchThrowableOfType(QuotaExhaustedException.class, () -> second.acquire("getItems"))).isNotNull();
+    }
+
+    @Test
+    void concurrentBlocksNeverExceedTheDailyBudget() throws Exception {
+        int perDay = 100;
+        List<AmazonQuota> instances = List.of(
+                new AmazonQuota(jdbc, "cred-race", 100, perDay, new SimpleMeterRegistry(), Clock.systemUTC()),
+                new AmazonQuota(jdbc, "cred-race", 100, perDay, new SimpleMeterRegistry(), Clock.systemUTC()));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Integer>> granted = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                AmazonQuota quota = instances.get(t % 2);
+                granted.add(pool.submit(() -> {
+                    int total = 0;
+                    for (int g = quota.reserve(7).granted(); g > 0; g = quota.reserve(7).granted()) {
+                        total += g;
+                    }
+                    return total;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : granted) {
+                total += f.get();
+            }
+            assertThat(total).isEqualTo(perDay);
+            assertThat(used("cred-race")).isEqualTo(perDay);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private int used(String credential) {
+        return jdbc.queryForObject("SELECT used FROM amazon_quota WHERE credential = ?", Integer.class, credential);
     }
 }

@@ -32,6 +32,8 @@ class AmazonSettingsTest {
             assertThat(settings.marketplace()).isEqualTo("www.amazon.com.tr");
             assertThat(settings.priceHistory().retention()).hasDays(90);
             assertThat(settings.checks().batchSize()).isEqualTo(10);
+            assertThat(settings.checks().claimSize()).isEqualTo(500);
+            assertThat(settings.checks().concurrency()).isEqualTo(8);
         }
     }
 
@@ -44,5 +46,15 @@ class AmazonSettingsTest {
         }
         assertThat(messages.toString()).contains("caravan.amazon").contains("requests-per-second")
                 .contains("at least 0.01 requests per second");
+    }
+
+    @Test
+    void aClaimTooBigForOneTransactionStopsTheHubNamingTheKey() {
+        Throwable error = catchThrowable(() -> Hubs.start(schema, Map.of("caravan.amazon.checks.claim-size", "6000")).close());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertThat(messages.toString()).contains("caravan.amazon").contains("checks.claimSize").contains("must be at most 5000 products");
     }
 }

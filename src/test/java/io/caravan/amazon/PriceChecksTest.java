@@ -1,12 +1,14 @@
 package io.caravan.amazon;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,11 +18,9 @@ import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,20 +44,29 @@ class PriceChecksTest {
     private JdbcTemplate jdbc;
     private PriceChecks checks;
 
+    /** Chunks of 20 products (two getItems calls), so runs span several chunks and two hubs both get work. */
+    private Map<String, Object> hubSettings() {
+        return Map.ofEntries(
+                Map.entry("caravan.amazon.base-url", "http://localhost:" + amazon.port()),
+                Map.entry("caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token"),
+                Map.entry("caravan.amazon.client-id", "amzn1.application-oa2-client.test"),
+                Map.entry("caravan.amazon.client-secret", "test-secret-value-9"),
+                Map.entry("caravan.amazon.partner-tag", "caravan-21"),
+                Map.entry("caravan.amazon.requests-per-second", "50"),
+                Map.entry("caravan.amazon.requests-per-day", String.valueOf(PER_DAY)),
+                Map.entry("caravan.amazon.checks.claim-size", "20"),
+                Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
+                Map.entry("caravan.jobs.amazon-discovery.enabled", "false"),
+                Map.entry("caravan.deals.min-discount-percent", "20"),
+                Map.entry("caravan.deals.repost-cooldown", "24h"));
+    }
+
+    private static final int PER_DAY = 8640;
+
     @BeforeAll
     void startHub() {
         amazon.start();
-        hub = Hubs.start(schema, Map.of(
-                "caravan.amazon.base-url", "http://localhost:" + amazon.port(),
-                "caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token",
-                "caravan.amazon.client-id", "amzn1.application-oa2-client.test",
-                "caravan.amazon.client-secret", "test-secret-value-9",
-                "caravan.amazon.partner-tag", "caravan-21",
-                "caravan.amazon.requests-per-second", "50",
-                "caravan.jobs.amazon-prices.enabled", "false",
-                "caravan.jobs.amazon-discovery.enabled", "false",
-                "caravan.deals.min-discount-percent", "20",
-                "caravan.deals.repost-cooldown", "24h"));
+        hub = Hubs.start(schema, hubSettings());
         jdbc = hub.getBean(JdbcTemplate.class);
         checks = hub.getBean(PriceChecks.class);
     }
@@ -82,6 +91,7 @@ class PriceChecksTest {
         jdbc.update("DELETE FROM price_history");
         jdbc.update("DELETE FROM products");
         jdbc.update("DELETE FROM job_state");
+        jdbc.update("DELETE FROM amazon_quota");
     }
 
     /** Every requested ASIN comes back at {@code price} (templated from the request body). */
@@ -234,38 +244,91 @@ class PriceChecksTest {
     }
 
     @Test
-    void twoWorkersClaimingAtOnceNeverTakeTheSameProduct() throws Exception {
+    void twoHubsOnOneSchemaNeverCheckTheSameProductTwiceInACycle() throws Exception {
         products(200);
+        pricesAt("100.00");
         ExecutorService workers = Executors.newFixedThreadPool(2);
-        Set<String> seen = Collections.synchronizedSet(new HashSet<>());
-        List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch go = new CountDownLatch(1);
-        try {
+        try (ConfigurableApplicationContext second = Hubs.start(schema, hubSettings())) {
             List<Future<Integer>> results = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
+            for (PriceChecks hubChecks : List.of(checks, second.getBean(PriceChecks.class))) {
                 results.add(workers.submit(() -> {
                     go.await();
-                    int claimed = 0;
-                    for (List<PriceChecks.Claimed> batch = checks.claim(10); !batch.isEmpty(); batch = checks.claim(10)) {
-                        for (PriceChecks.Claimed c : batch) {
-                            if (!seen.add(c.asin())) {
-                                duplicates.add(c.asin());
-                            }
-                        }
-                        claimed += batch.size();
+                    int checked = 0;
+                    for (int done = hubChecks.run(); done > 0; done = hubChecks.run()) {
+                        checked += done;
                     }
-                    return claimed;
+                    return checked;
                 }));
             }
             go.countDown();
-            int total = results.get(0).get() + results.get(1).get();
-            assertThat(duplicates).isEmpty();
-            assertThat(total).isEqualTo(200);
-            assertThat(results.get(0).get()).as("both workers got work").isPositive();
-            assertThat(results.get(1).get()).isPositive();
+            int first = results.get(0).get();
+            int other = results.get(1).get();
+
+            Map<String, Integer> requested = new HashMap<>();
+            for (JsonNode body : requestBodies()) {
+                body.get("itemIds").forEach(id -> requested.merge(id.asText(), 1, Integer::sum));
+            }
+            assertThat(requested).as("every product asked of Amazon").hasSize(200);
+            assertThat(requested.values()).as("each exactly once in the cycle").containsOnly(1);
+            assertThat(first + other).isEqualTo(200);
+            assertThat(first).as("both hubs got work").isPositive();
+            assertThat(other).isPositive();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM price_history", Integer.class)).as("one observation each").isEqualTo(200);
+            assertThat(jdbc.queryForObject("SELECT sum(used) FROM amazon_quota", Integer.class))
+                    .as("both hubs counted against the one daily budget").isEqualTo(requestBodies().size());
         } finally {
             workers.shutdownNow();
         }
+    }
+
+    @Test
+    void aDailyBudgetThatEndsMidChunkSendsOnlyWhatIsLeftAndLeavesTheRestDue() throws Exception {
+        products(25);
+        pricesAt("100.00");
+        jdbc.update("INSERT INTO amazon_quota (credential, day, used) VALUES ('amzn1.application-oa2-client.test', (now() AT TIME ZONE 'UTC')::date, ?)",
+                PER_DAY - 1);
+
+        assertThat(checks.run()).isEqualTo(10);
+
+        assertThat(requestBodies()).extracting(b -> b.get("itemIds").size()).containsExactly(10);
+        assertThat(jdbc.queryForObject("SELECT used FROM amazon_quota", Integer.class)).isEqualTo(PER_DAY);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM products WHERE next_check_at <= now()", Integer.class))
+                .as("the chunk's unsent half released, the rest never claimed").isEqualTo(15);
+    }
+
+    @Test
+    void aFailedCallInAChunkKeepsTheOtherAnswersAndReleasesItsProducts() {
+        products(20);
+        pricesAt("100.00");
+        // The chunk's second call (the first goes alone) asks for B0TEST0000 and fails; the first call's ten are written.
+        amazon.stubFor(post("/catalog/v1/getItems").withRequestBody(containing("B0TEST0000")).atPriority(1)
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                        .withBody("{\"type\":\"InternalFailure\",\"message\":\"boom\"}")));
+
+        Throwable error = catchThrowable(() -> checks.run());
+
+        assertThat(error).isInstanceOf(CreatorsApiException.class).hasMessageContaining("InternalFailure");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM products WHERE current_price = 100.00", Integer.class)).isEqualTo(10);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM price_history", Integer.class)).isEqualTo(10);
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM products WHERE current_price IS NULL
+                AND next_check_at BETWEEN now() + interval '14 minutes' AND now() + interval '16 minutes'""", Integer.class))
+                .as("the failed call's products wait the shortest interval, not the lease").isEqualTo(10);
+    }
+
+    @Test
+    void theClaimShrinksWhenTheRateWouldOutlastHalfTheLease() {
+        AmazonProperties base = CreatorsApiClientTest.settings(1, "s");
+        assertThat(PriceChecks.claimSize(withRate(base, 1))).as("50 calls at 1/s: 50 s").isEqualTo(500);
+        assertThat(PriceChecks.claimSize(withRate(base, 0.05))).as("15 calls at 0.05/s fill 5 minutes").isEqualTo(150);
+        assertThat(PriceChecks.claimSize(withRate(base, 0.01))).isEqualTo(30);
+    }
+
+    private static AmazonProperties withRate(AmazonProperties base, double rate) {
+        return new AmazonProperties(base.baseUrl(), base.tokenUrl(), base.clientId(), base.clientSecret(), base.scope(),
+                base.partnerTag(), base.marketplace(), rate, base.requestsPerDay(), base.timeout(), base.checks(),
+                base.categories(), base.priceHistory(), base.invalidate());
     }
 
     @Test

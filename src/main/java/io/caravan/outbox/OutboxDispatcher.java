@@ -1,13 +1,11 @@
 package io.caravan.outbox;
 
 import io.caravan.core.CaravanProperties;
+import io.caravan.core.PgListener;
 import io.caravan.core.Secrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -132,30 +129,13 @@ public class OutboxDispatcher implements SmartLifecycle {
     }
 
     private void listen() {
-        Duration reconnectDelay = Duration.ofSeconds(1);
-        while (running) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(true);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN \"" + channel + "\"");
-                }
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                reconnectDelay = Duration.ofSeconds(1);
-                while (running) {
-                    drain();
-                    cleanupNow();
-                    pg.getNotifications((int) Math.max(1, nextWait().toMillis()));
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warn("Outbox listener lost its connection ({}); retrying in {}", Secrets.describe(e), reconnectDelay);
-                sleep(reconnectDelay);
-                reconnectDelay = reconnectDelay.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-                        ? Duration.ofSeconds(30) : reconnectDelay.multipliedBy(2);
+        PgListener.listen(dataSource, channel, () -> running, LOG, "Outbox listener", pg -> {
+            while (running) {
+                drain();
+                cleanupNow();
+                pg.getNotifications((int) Math.max(1, nextWait().toMillis()));
             }
-        }
+        });
     }
 
     /** Until the next event becomes due, but never longer than the poll interval. */
@@ -278,14 +258,6 @@ public class OutboxDispatcher implements SmartLifecycle {
                 properties.retention().toSeconds());
         if (removed > 0) {
             LOG.info("Removed {} delivered outbox events older than {}", removed, properties.retention());
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

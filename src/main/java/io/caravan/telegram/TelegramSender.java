@@ -1,13 +1,11 @@
 package io.caravan.telegram;
 
+import io.caravan.core.PgListener;
 import io.caravan.core.Secrets;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -247,36 +244,15 @@ public class TelegramSender implements SmartLifecycle {
     }
 
     private void listen() {
-        Duration reconnect = Duration.ofSeconds(1);
-        while (running) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(true);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN \"" + channel + "\"");
+        PgListener.listen(dataSource, channel, () -> running, LOG, "Telegram listener", pg -> {
+            wake.release(); // anything queued while we were not listening
+            while (running) {
+                var notifications = pg.getNotifications((int) POLL.toMillis());
+                if (notifications != null && notifications.length > 0) {
+                    wake.release();
                 }
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                reconnect = Duration.ofSeconds(1);
-                wake.release(); // anything queued while we were not listening
-                while (running) {
-                    var notifications = pg.getNotifications((int) POLL.toMillis());
-                    if (notifications != null && notifications.length > 0) {
-                        wake.release();
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warn("Telegram listener lost its connection ({}); retrying in {}", Secrets.describe(e), reconnect);
-                try {
-                    Thread.sleep(reconnect.toMillis());
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                reconnect = reconnect.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                        : reconnect.multipliedBy(2);
             }
-        }
+        });
     }
 
     private double count(String sql) {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -39,10 +40,15 @@ public class BotApi {
         this.client = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
     }
 
-    public BotApiReply call(String method, Map<String, Object> body) {
+    public BotApiReply call(String method, Map<String, ?> body) {
+        return call(method, body, properties.timeout());
+    }
+
+    /** @param readTimeout how long to wait for the answer: longer than the call timeout for a long-polling getUpdates */
+    public BotApiReply call(String method, Map<String, ?> body, Duration readTimeout) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/bot" + token + "/" + method))
-                    .timeout(properties.timeout())
+                    .timeout(readTimeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
                     .build();

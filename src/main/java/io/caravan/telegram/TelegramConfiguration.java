@@ -2,7 +2,10 @@ package io.caravan.telegram;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
+import io.caravan.ops.JobDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.ZoneId;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -10,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Deal, watch and alert events are always turned into queued messages, so nothing is lost while the bot has no
@@ -38,6 +42,17 @@ public class TelegramConfiguration {
     @Configuration
     @ConditionalOnExpression("!'${caravan.telegram.token:}'.trim().isEmpty() or '${caravan.telegram.dry-run:false}' == 'true'")
     static class Sending {
+
+        @Bean
+        TelegramHistory telegramHistory(JdbcTemplate jdbc, PlatformTransactionManager transactions, TelegramProperties telegram) {
+            return new TelegramHistory(jdbc, new TransactionTemplate(transactions), telegram);
+        }
+
+        @Bean
+        JobDefinition telegramHistoryPruneJob() {
+            return new JobDefinition("telegram-history-prune", "0 55 3 * * ?", ZoneId.of("UTC"), "direct:telegram-history-prune",
+                    Map.of(), true, "Deletes sent Telegram messages and ended deals' posts older than caravan.telegram.retention");
+        }
 
         @Bean
         SendGate telegramGate(TelegramProperties telegram) {

@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dryRun        log and record what would be sent without calling Telegram (staging)
  * @param timeZone      "price as of HH:MM" is shown in this zone (the marketplace's)
  * @param timeout       connect and read timeout of each Bot API call (getUpdates adds its long-poll time)
+ * @param retention     sent, dropped and failed messages (and posts of deals no longer active) older than this are
+ *                      deleted daily by {@code telegram-history-prune}; pending messages are never pruned
  * @param limits        the send gate's budgets
  * @param bot           the subscriber bot's behaviour
  */
@@ -43,6 +45,7 @@ public record TelegramProperties(
         @DefaultValue("false") boolean dryRun,
         @NotNull @DefaultValue("Europe/Istanbul") ZoneId timeZone,
         @NotNull @DefaultValue("10s") Duration timeout,
+        @NotNull @DefaultValue("30d") Duration retention,
         @Valid @NotNull @DefaultValue Limits limits,
         @Valid @NotNull @DefaultValue Bot bot) {
 

@@ -3,6 +3,7 @@ package io.caravan.outbox;
 import io.caravan.core.CaravanProperties;
 import io.caravan.core.PgListener;
 import io.caravan.core.Secrets;
+import io.caravan.core.Shutdown;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -99,22 +99,7 @@ public class OutboxDispatcher implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        if (listener != null) {
-            listener.interrupt();
-            try {
-                listener.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (workers != null) {
-            workers.shutdown();
-            try {
-                workers.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Shutdown.stop(workers, listener);
     }
 
     @Override

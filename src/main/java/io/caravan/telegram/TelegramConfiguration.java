@@ -39,14 +39,15 @@ public class TelegramConfiguration {
         return new AdminAlerts(jdbc, outgoing, telegram, json, transactions);
     }
 
+    /** Always there, so the prune route loads in every hub; its job is scheduled only where a sender runs. */
+    @Bean
+    TelegramHistory telegramHistory(JdbcTemplate jdbc, PlatformTransactionManager transactions, TelegramProperties telegram) {
+        return new TelegramHistory(jdbc, new TransactionTemplate(transactions), telegram);
+    }
+
     @Configuration
     @ConditionalOnExpression("!'${caravan.telegram.token:}'.trim().isEmpty() or '${caravan.telegram.dry-run:false}' == 'true'")
     static class Sending {
-
-        @Bean
-        TelegramHistory telegramHistory(JdbcTemplate jdbc, PlatformTransactionManager transactions, TelegramProperties telegram) {
-            return new TelegramHistory(jdbc, new TransactionTemplate(transactions), telegram);
-        }
 
         @Bean
         JobDefinition telegramHistoryPruneJob() {

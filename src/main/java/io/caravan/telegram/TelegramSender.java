@@ -2,6 +2,7 @@ package io.caravan.telegram;
 
 import io.caravan.core.PgListener;
 import io.caravan.core.Secrets;
+import io.caravan.core.Shutdown;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -91,24 +92,7 @@ public class TelegramSender implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        for (Thread thread : new Thread[]{planner, listener}) {
-            if (thread != null) {
-                thread.interrupt();
-                try {
-                    thread.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        if (senders != null) {
-            senders.shutdown();
-            try {
-                senders.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Shutdown.stop(senders, planner, listener);
     }
 
     @Override

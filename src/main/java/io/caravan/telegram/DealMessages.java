@@ -6,7 +6,6 @@ import static io.caravan.telegram.bot.Messages.text;
 
 import io.caravan.telegram.bot.Language;
 import io.caravan.telegram.bot.Messages.Key;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;

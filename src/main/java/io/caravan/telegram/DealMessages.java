@@ -2,7 +2,10 @@ package io.caravan.telegram;
 
 import static io.caravan.telegram.TelegramHtml.escape;
 import static io.caravan.telegram.TelegramHtml.escapeAttribute;
+import static io.caravan.telegram.bot.Messages.text;
 
+import io.caravan.telegram.bot.Language;
+import io.caravan.telegram.bot.Messages.Key;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -13,11 +16,13 @@ import java.util.Map;
 
 /**
  * The Bot API bodies (without chat_id) of deal posts, their "expired" edits and watch hits. Pure: the same deal gives
- * the same message, so tests can compare exact captions.
+ * the same message, so tests can compare exact captions. A subscriber's messages are in their language (the words
+ * come from the bot's {@link io.caravan.telegram.bot.Messages}); channel posts and expiry edits are English, since a
+ * channel has no language.
  */
 public final class DealMessages {
 
-    public static final String BUTTON_TEXT = "🛒 View on Amazon";
+    public static final String BUTTON_TEXT = text(Language.EN, Key.DEAL_BUTTON);
     static final String EXPIRED_PREFIX = "⌛ <b>Expired</b>\n";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
@@ -41,32 +46,42 @@ public final class DealMessages {
         return deal.hasImage() ? "sendPhoto" : "sendMessage";
     }
 
+    /** A channel's post: English. */
     public Map<String, Object> post(Deal deal) {
+        return post(deal, Language.EN);
+    }
+
+    public Map<String, Object> post(Deal deal, Language language) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (deal.hasImage()) {
             body.put("photo", deal.imageUrl());
-            body.put("caption", caption(deal, TelegramHtml.CAPTION_LIMIT, false));
+            body.put("caption", caption(deal, TelegramHtml.CAPTION_LIMIT, false, language));
         } else {
-            body.put("text", caption(deal, TelegramHtml.TEXT_LIMIT, true));
+            body.put("text", caption(deal, TelegramHtml.TEXT_LIMIT, true, language));
             body.put("link_preview_options", Map.of("is_disabled", true));
         }
         body.put("parse_mode", "HTML");
         if (deal.url() != null && !deal.url().isBlank()) {
-            body.put("reply_markup", button(deal.url()));
+            body.put("reply_markup", button(deal.url(), language));
         }
         return body;
+    }
+
+    /** A channel's caption: English. */
+    public String caption(Deal deal, int limit, boolean linkTitle) {
+        return caption(deal, limit, linkTitle, Language.EN);
     }
 
     /**
      * Title, new price, reference price, percent off and the time of the price. The title gets whatever room the
      * other lines leave, so a long title is what gets cut, never the price.
      */
-    public String caption(Deal deal, int limit, boolean linkTitle) {
+    public String caption(Deal deal, int limit, boolean linkTitle, Language language) {
         String currency = deal.currency() == null || deal.currency().isBlank() ? "" : " " + escape(deal.currency());
         String rest = "\n\n💰 <b>" + escape(deal.price()) + currency + "</b>"
                 + (deal.referencePrice() == null ? "" : "  <s>" + escape(deal.referencePrice()) + currency + "</s>")
                 + (deal.discountPct() == null ? "" : "\n📉 -" + percent(deal.discountPct()) + "%")
-                + (deal.observedAt() == null ? "" : "\n🕒 Price as of " + CLOCK.format(deal.observedAt().atZone(zone)));
+                + (deal.observedAt() == null ? "" : "\n🕒 " + priceAsOf(deal.observedAt(), language));
         int room = limit - TelegramHtml.visibleLength(rest);
         String title = TelegramHtml.truncate(escape(deal.title() == null ? "" : deal.title()), Math.max(1, room));
         String head = linkTitle && deal.url() != null && !deal.url().isBlank()
@@ -93,15 +108,18 @@ public final class DealMessages {
     /**
      * A watch.hit: the target price was reached or the product is back in stock.
      *
+     * @param language the language of the subscriber who set the watch
      * @param kind {@code target-reached} or {@code back-in-stock}
      */
-    public Map<String, Object> watchHit(String kind, String title, String url, String price, String targetPrice,
+    public Map<String, Object> watchHit(Language language, String kind, String title, String url, String price, String targetPrice,
                                         String currency, Instant observedAt) {
         String cur = currency == null || currency.isBlank() ? "" : " " + escape(currency);
-        String headline = "back-in-stock".equals(kind) ? "📦 <b>Back in stock</b>" : "🎯 <b>Target price reached</b>";
-        String rest = (price == null ? "" : "\nNow <b>" + escape(price) + cur + "</b>")
-                + (targetPrice == null || "back-in-stock".equals(kind) ? "" : " (your target " + escape(targetPrice) + cur + ")")
-                + (observedAt == null ? "" : "\n🕒 Price as of " + CLOCK.format(observedAt.atZone(zone)));
+        String headline = "back-in-stock".equals(kind) ? "📦 <b>" + text(language, Key.WATCH_BACK_IN_STOCK) + "</b>"
+                : "🎯 <b>" + text(language, Key.WATCH_TARGET_REACHED) + "</b>";
+        String rest = (price == null ? "" : "\n" + text(language, Key.WATCH_NOW, "<b>" + escape(price) + cur + "</b>"))
+                + (targetPrice == null || "back-in-stock".equals(kind) ? ""
+                        : " (" + text(language, Key.WATCH_YOUR_TARGET, escape(targetPrice) + cur) + ")")
+                + (observedAt == null ? "" : "\n🕒 " + priceAsOf(observedAt, language));
         String name = TelegramHtml.truncate(escape(title == null ? "" : title),
                 Math.max(1, TelegramHtml.TEXT_LIMIT - TelegramHtml.visibleLength(headline + "\n" + rest)));
         String link = url == null || url.isBlank() ? name : "<a href=\"" + escapeAttribute(url) + "\">" + name + "</a>";
@@ -110,14 +128,18 @@ public final class DealMessages {
         body.put("parse_mode", "HTML");
         body.put("link_preview_options", Map.of("is_disabled", true));
         if (url != null && !url.isBlank()) {
-            body.put("reply_markup", button(url));
+            body.put("reply_markup", button(url, language));
         }
         return body;
     }
 
+    private String priceAsOf(Instant observedAt, Language language) {
+        return text(language, Key.DEAL_PRICE_AS_OF, CLOCK.format(observedAt.atZone(zone)));
+    }
+
     /** An inline keyboard with one URL button; the URL is JSON, not HTML, so it needs no escaping. */
-    static Map<String, Object> button(String url) {
-        return Map.of("inline_keyboard", List.of(List.of(Map.of("text", BUTTON_TEXT, "url", url))));
+    static Map<String, Object> button(String url, Language language) {
+        return Map.of("inline_keyboard", List.of(List.of(Map.of("text", text(language, Key.DEAL_BUTTON), "url", url))));
     }
 
     private static String percent(String value) {

@@ -3,11 +3,14 @@ package io.caravan.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.outbox.OutboxHeaders;
+import io.caravan.telegram.bot.Language;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
@@ -66,7 +69,7 @@ public class DealNotifier {
             return 0;
         }
         String method = messages.method(deal);
-        Map<String, Object> body = messages.post(deal);
+        Map<String, Object> body = messages.post(deal); // the channel's post: English, a channel has no language
         int queued = 0;
         String channel = firstNonBlank((String) category.get("channel"), text(event, "channelChatId"),
                 properties.defaultChannel());
@@ -78,21 +81,29 @@ public class DealNotifier {
         if (categoryId != null && event.hasNonNull("discountPct")) {
             BigDecimal percent = new BigDecimal(event.get("discountPct").asText());
             // Locked in chat order, so two deals handled at once count each subscriber's cap one after the other.
-            List<Long> subscribers = jdbc.queryForList("""
-                            SELECT u.chat_id FROM subscriptions s
+            // The language comes with the chat id, so a subscriber's message is in their language at no extra query.
+            Map<String, Language> subscribers = new LinkedHashMap<>();
+            jdbc.query("""
+                            SELECT u.chat_id, u.language FROM subscriptions s
                             JOIN subscribers u ON u.chat_id = s.chat_id AND u.status = 'active'
                             JOIN categories c ON c.id = s.category_id
                             WHERE s.category_id = ? AND coalesce(s.min_discount_pct, c.min_discount_pct, ?) <= ?
-                            ORDER BY u.chat_id FOR UPDATE OF u""", Long.class,
+                            ORDER BY u.chat_id FOR UPDATE OF u""",
+                    rs -> {
+                        subscribers.put(String.valueOf(rs.getLong(1)), Language.of(rs.getString(2)));
+                    },
                     categoryId, properties.bot().defaultMinDiscountPercent(), percent);
-            Map<String, Long> sentToday = sentToday(subscribers.stream().map(String::valueOf).toList());
+            Map<String, Long> sentToday = sentToday(List.copyOf(subscribers.keySet()));
             int cap = properties.bot().maxMessagesPerUserPerDay();
-            for (Long subscriber : subscribers) {
-                String chat = String.valueOf(subscriber);
+            // One body per language, not per subscriber: thousands of subscribers share two messages.
+            Map<Language, Map<String, Object>> bodies = new EnumMap<>(Language.class);
+            for (Map.Entry<String, Language> subscriber : subscribers.entrySet()) {
+                String chat = subscriber.getKey();
                 if (sentToday.getOrDefault(chat, 0L) >= cap) {
                     continue;
                 }
-                queued += outgoing.enqueue(chat, "subscriber_deal", method, body, eventId, deal.dealId()) == null ? 0 : 1;
+                Map<String, Object> message = bodies.computeIfAbsent(subscriber.getValue(), language -> messages.post(deal, language));
+                queued += outgoing.enqueue(chat, "subscriber_deal", method, message, eventId, deal.dealId()) == null ? 0 : 1;
             }
         }
         return queued;
@@ -125,8 +136,11 @@ public class DealNotifier {
     public int watchHit(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
         JsonNode event = json.readTree(payload);
         long chatId = event.path("chatId").asLong();
-        String status = jdbc.query("SELECT status FROM subscribers WHERE chat_id = ? FOR UPDATE",
-                rs -> rs.next() ? rs.getString(1) : null, chatId);
+        // The row is read for its status anyway; its language comes along (English when the chat never wrote to the bot).
+        Recipient recipient = jdbc.query("SELECT status, language FROM subscribers WHERE chat_id = ? FOR UPDATE",
+                rs -> rs.next() ? new Recipient(rs.getString(1), Language.of(rs.getString(2))) : new Recipient(null, Language.EN),
+                chatId);
+        String status = recipient.status();
         if (status != null && !status.equals("active")) {
             LOG.debug("Watch hit for chat {} not sent: subscriber is {}", chatId, status);
             return 0;
@@ -136,10 +150,13 @@ public class DealNotifier {
             LOG.info("Watch hit for chat {} not sent: daily cap of {} reached", chatId, properties.bot().maxMessagesPerUserPerDay());
             return 0;
         }
-        Map<String, Object> body = messages.watchHit(text(event, "kind"), text(event, "title"), text(event, "url"),
+        Map<String, Object> body = messages.watchHit(recipient.language(), text(event, "kind"), text(event, "title"), text(event, "url"),
                 text(event, "price"), text(event, "targetPrice"), text(event, "currency"),
                 event.hasNonNull("observedAt") ? Instant.parse(event.get("observedAt").asText()) : null);
         return outgoing.enqueue(chat, "watch_hit", "sendMessage", body, eventId, null) == null ? 0 : 1;
+    }
+
+    private record Recipient(String status, Language language) {
     }
 
     /** Deal and watch messages queued today (in caravan.telegram.time-zone) per chat, whatever became of them. */

@@ -31,7 +31,13 @@ final class TelegramFixtures {
     }
 
     void subscriber(long chatId, long categoryId, Double minDiscount) {
-        jdbc.update("INSERT INTO subscribers (chat_id, first_name) VALUES (?, 'Test') ON CONFLICT DO NOTHING", chatId);
+        subscriber(chatId, categoryId, minDiscount, "en");
+    }
+
+    /** @param language {@code en} or {@code tr}, as the bot stores it from the user's Telegram language */
+    void subscriber(long chatId, long categoryId, Double minDiscount, String language) {
+        jdbc.update("INSERT INTO subscribers (chat_id, first_name, language) VALUES (?, 'Test', ?) ON CONFLICT DO NOTHING",
+                chatId, language);
         jdbc.update("INSERT INTO subscriptions (chat_id, category_id, min_discount_pct) VALUES (?, ?, ?)", chatId, categoryId,
                 minDiscount);
     }

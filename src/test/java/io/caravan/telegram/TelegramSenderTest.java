@@ -435,4 +435,39 @@ class TelegramSenderTest {
         assertThat(jdbc.queryForObject("SELECT payload->>'text' FROM telegram_outgoing WHERE payload->>'text' LIKE '%#3%'",
                 String.class)).contains("(+2 more like this since");
     }
+
+    @Test
+    void eachSubscriberGetsTheDealAndTheirWatchHitInTheirLanguageWhileTheChannelStaysEnglish() throws Exception {
+        long category = fixtures.category("i18n", "@caravan_i18n", null);
+        fixtures.subscriber(45001, category, null, "tr");
+        fixtures.subscriber(45002, category, null, "en");
+        fixtures.dealCreated(7950, category, "Çaydanlık & <demlik>", PHOTO);
+        fixtures.publish("watch.hit", Map.of("watchId", 950, "chatId", 45001, "asin", "B0W950",
+                "title", "Kahve makinesi", "url", "https://www.amazon.com.tr/dp/B0W950?tag=caravan-21",
+                "price", "450.00", "currency", "TRY", "targetPrice", "500.00", "kind", "target-reached",
+                "observedAt", "2026-11-23T06:00:00Z"));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status("45001", "subscriber_deal"))
+                && "sent".equals(status("45002", "subscriber_deal")) && "sent".equals(status("45001", "watch_hit"))
+                && "sent".equals(status("@caravan_i18n", "deal_post")));
+        String english = """
+                <b>Çaydanlık &amp; &lt;demlik&gt;</b>
+
+                💰 <b>899.90 TRY</b>  <s>1199.90 TRY</s>
+                📉 -25%
+                🕒 Price as of 14:05""";
+        JsonNode turkish = body(requests("sendPhoto", "45001").get(0));
+        assertThat(turkish.get("caption").asText()).isEqualTo(english.replace("🕒 Price as of 14:05", "🕒 Fiyat 14:05 itibarıyla"));
+        assertThat(turkish.at("/reply_markup/inline_keyboard/0/0/text").asText()).isEqualTo("🛒 Amazon'da gör");
+        for (String chat : List.of("45002", "@caravan_i18n")) {
+            JsonNode post = body(requests("sendPhoto", chat).get(0));
+            assertThat(post.get("caption").asText()).as(chat).isEqualTo(english);
+            assertThat(post.at("/reply_markup/inline_keyboard/0/0/text").asText()).as(chat).isEqualTo(DealMessages.BUTTON_TEXT);
+        }
+        assertThat(body(requests("sendMessage", "45001").get(0)).get("text").asText()).isEqualTo("""
+                🎯 <b>Hedef fiyata ulaşıldı</b>
+                <a href="https://www.amazon.com.tr/dp/B0W950?tag=caravan-21">Kahve makinesi</a>
+                Şimdi <b>450.00 TRY</b> (hedef fiyatın 500.00 TRY)
+                🕒 Fiyat 09:00 itibarıyla""");
+    }
 }

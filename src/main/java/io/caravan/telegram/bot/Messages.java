@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * Everything the bot says, in English and Turkish. Plain text (no parse_mode), so user input echoed back needs
  * no escaping. Placeholders are {@link String#format} ones; a key missing in one language fails at class load,
- * not in front of a user.
+ * not in front of a user. The DEAL_ and WATCH_ keys are the words of the deal and watch messages sent to a
+ * subscriber's chat: still plain text here, because {@code DealMessages} adds the HTML around them and passes in
+ * values it has escaped already.
  */
 public final class Messages {
 
@@ -15,7 +17,8 @@ public final class Messages {
         SUBSCRIBED, UNSUBSCRIBE_USAGE, UNSUBSCRIBED, NOT_SUBSCRIBED, TRACK_USAGE, BAD_PRODUCT, BAD_PRICE,
         TRACKING_TARGET, TRACKING, UNTRACK_USAGE, UNTRACKED, NOT_TRACKED, LIST_EMPTY, LIST_SUBSCRIPTIONS,
         LIST_SUBSCRIPTION_LINE, LIST_WATCHES, LIST_WATCH_LINE, LIST_WATCH_TARGET_LINE, STOPPED, IS_STOPPED,
-        UNKNOWN_COMMAND, NOT_A_COMMAND, FAILED, BUTTON_SUBSCRIBED, BUTTON_UNSUBSCRIBED, BUTTON_INVALID
+        UNKNOWN_COMMAND, NOT_A_COMMAND, FAILED, BUTTON_SUBSCRIBED, BUTTON_UNSUBSCRIBED, BUTTON_INVALID,
+        DEAL_BUTTON, DEAL_PRICE_AS_OF, WATCH_TARGET_REACHED, WATCH_BACK_IN_STOCK, WATCH_NOW, WATCH_YOUR_TARGET
     }
 
     private static final Map<Key, String> EN = new EnumMap<>(Key.class);
@@ -106,6 +109,19 @@ public final class Messages {
         tr(Key.BUTTON_UNSUBSCRIBED, "%s aboneliğin kaldırıldı");
         en(Key.BUTTON_INVALID, "This button is no longer valid. Send /categories for fresh ones.");
         tr(Key.BUTTON_INVALID, "Bu düğme artık geçerli değil. Yenileri için /categories gönder.");
+        en(Key.DEAL_BUTTON, "🛒 View on Amazon");
+        tr(Key.DEAL_BUTTON, "🛒 Amazon'da gör");
+        // Turkish puts the time in the middle ("as of 14:05" is "14:05 itibarıyla"), hence a placeholder, not a suffix.
+        en(Key.DEAL_PRICE_AS_OF, "Price as of %s");
+        tr(Key.DEAL_PRICE_AS_OF, "Fiyat %s itibarıyla");
+        en(Key.WATCH_TARGET_REACHED, "Target price reached");
+        tr(Key.WATCH_TARGET_REACHED, "Hedef fiyata ulaşıldı");
+        en(Key.WATCH_BACK_IN_STOCK, "Back in stock");
+        tr(Key.WATCH_BACK_IN_STOCK, "Tekrar stokta");
+        en(Key.WATCH_NOW, "Now %s");
+        tr(Key.WATCH_NOW, "Şimdi %s");
+        en(Key.WATCH_YOUR_TARGET, "your target %s");
+        tr(Key.WATCH_YOUR_TARGET, "hedef fiyatın %s");
         for (Key key : Key.values()) {
             if (!EN.containsKey(key) || !TR.containsKey(key)) {
                 throw new IllegalStateException("Bot message " + key + " is missing in " + (EN.containsKey(key) ? "tr" : "en"));

@@ -1,11 +1,11 @@
 package io.caravan.telegram;
 
+import static io.caravan.telegram.Messages.text;
 import static io.caravan.telegram.TelegramHtml.escape;
 import static io.caravan.telegram.TelegramHtml.escapeAttribute;
-import static io.caravan.telegram.bot.Messages.text;
 
-import io.caravan.telegram.bot.Language;
-import io.caravan.telegram.bot.Messages.Key;
+import io.caravan.telegram.Messages.Key;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The Bot API bodies (without chat_id) of deal posts, their "expired" edits and watch hits. Pure: the same deal gives
  * the same message, so tests can compare exact captions. A subscriber's messages are in their language (the words
- * come from the bot's {@link io.caravan.telegram.bot.Messages}); channel posts and expiry edits are English, since a
+ * come from the bot's {@link io.caravan.telegram.Messages}); channel posts and expiry edits are English, since a
  * channel has no language.
  */
 public final class DealMessages {

@@ -3,7 +3,6 @@ package io.caravan.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.outbox.OutboxHeaders;
-import io.caravan.telegram.bot.Language;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;

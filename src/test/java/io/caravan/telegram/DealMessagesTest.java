@@ -2,7 +2,7 @@ package io.caravan.telegram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.caravan.telegram.bot.Language;
+import io.caravan.telegram.Language;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;

@@ -1,11 +1,12 @@
 package io.caravan.telegram.bot;
 
-import static io.caravan.telegram.bot.Messages.text;
+import io.caravan.telegram.Language;
+import static io.caravan.telegram.Messages.text;
 
 import io.caravan.amazon.AmazonProperties;
 import io.caravan.telegram.TelegramOutgoing;
 import io.caravan.telegram.TelegramProperties;
-import io.caravan.telegram.bot.Messages.Key;
+import io.caravan.telegram.Messages.Key;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

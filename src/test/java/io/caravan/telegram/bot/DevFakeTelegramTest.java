@@ -1,5 +1,6 @@
 package io.caravan.telegram.bot;
 
+import io.caravan.telegram.Language;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.caravan.telegram.bot;
+package io.caravan.telegram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.caravan.telegram.bot;
+package io.caravan.telegram;
 
 import java.util.Locale;
 

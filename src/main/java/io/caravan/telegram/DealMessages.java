@@ -23,7 +23,7 @@ import java.util.Map;
 public final class DealMessages {
 
     public static final String BUTTON_TEXT = text(Language.EN, Key.DEAL_BUTTON);
-    static final String EXPIRED_PREFIX = "⌛ <b>Expired</b>\n";
+    static final String EXPIRED_PREFIX = expiredPrefix(Language.EN);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
     private final ZoneId zone;
@@ -96,13 +96,23 @@ public final class DealMessages {
      * known only once it was sent; the sender picks one. Without reply_markup the "View" button goes away.
      */
     public static Map<String, Object> expiredEdit(long postOutgoingId, String originalHtml) {
+        return expiredEdit(postOutgoingId, originalHtml, Language.EN);
+    }
+
+    /** The same for a subscriber's copy, marked in the language the post was written in. */
+    public static Map<String, Object> expiredEdit(long postOutgoingId, String originalHtml, Language language) {
         String original = originalHtml == null ? "" : originalHtml;
+        String prefix = expiredPrefix(language);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(TelegramSender.POST_REF, postOutgoingId);
-        body.put("caption", TelegramHtml.truncate(EXPIRED_PREFIX + "<s>" + original + "</s>", TelegramHtml.CAPTION_LIMIT));
-        body.put("text", TelegramHtml.truncate(EXPIRED_PREFIX + "<s>" + original + "</s>", TelegramHtml.TEXT_LIMIT));
+        body.put("caption", TelegramHtml.truncate(prefix + "<s>" + original + "</s>", TelegramHtml.CAPTION_LIMIT));
+        body.put("text", TelegramHtml.truncate(prefix + "<s>" + original + "</s>", TelegramHtml.TEXT_LIMIT));
         body.put("parse_mode", "HTML");
         return body;
+    }
+
+    static String expiredPrefix(Language language) {
+        return "⌛ <b>" + escape(text(language, Key.DEAL_EXPIRED)) + "</b>\n";
     }
 
     /**

@@ -117,16 +117,21 @@ public class DealNotifier {
         jdbc.update("""
                 UPDATE telegram_outgoing SET status = 'dropped', last_error = 'the deal expired before it was sent'
                 WHERE deal_id = ? AND purpose IN ('deal_post', 'subscriber_deal') AND status = 'pending'""", dealId);
+        // A subscriber's copy was written in their language; the mark goes in the same one (channels: English).
         List<Map<String, Object>> posts = jdbc.queryForList("""
-                SELECT id, chat_id, method, payload::text AS payload FROM telegram_outgoing
-                WHERE deal_id = ? AND purpose IN ('deal_post', 'subscriber_deal') AND status = 'sent' ORDER BY id""", dealId);
+                SELECT o.id, o.chat_id, o.method, o.payload::text AS payload,
+                       CASE WHEN o.purpose = 'subscriber_deal' THEN s.language END AS language
+                FROM telegram_outgoing o
+                LEFT JOIN subscribers s ON o.purpose = 'subscriber_deal' AND s.chat_id::text = o.chat_id
+                WHERE o.deal_id = ? AND o.purpose IN ('deal_post', 'subscriber_deal') AND o.status = 'sent' ORDER BY o.id""", dealId);
         int queued = 0;
         for (Map<String, Object> post : posts) {
             JsonNode original = json.readTree((String) post.get("payload"));
             String html = original.hasNonNull("caption") ? original.get("caption").asText() : original.path("text").asText("");
             String method = "sendPhoto".equals(post.get("method")) ? "editMessageCaption" : "editMessageText";
             queued += outgoing.enqueue((String) post.get("chat_id"), "deal_expired", method,
-                    DealMessages.expiredEdit(((Number) post.get("id")).longValue(), html), eventId, dealId) == null ? 0 : 1;
+                    DealMessages.expiredEdit(((Number) post.get("id")).longValue(), html, Language.of((String) post.get("language"))),
+                    eventId, dealId) == null ? 0 : 1;
         }
         return queued;
     }

@@ -18,7 +18,7 @@ public final class Messages {
         TRACKING_TARGET, TRACKING, UNTRACK_USAGE, UNTRACKED, NOT_TRACKED, LIST_EMPTY, LIST_SUBSCRIPTIONS,
         LIST_SUBSCRIPTION_LINE, LIST_WATCHES, LIST_WATCH_LINE, LIST_WATCH_TARGET_LINE, STOPPED, IS_STOPPED,
         UNKNOWN_COMMAND, NOT_A_COMMAND, FAILED, BUTTON_SUBSCRIBED, BUTTON_UNSUBSCRIBED, BUTTON_INVALID,
-        DEAL_BUTTON, DEAL_PRICE_AS_OF, WATCH_TARGET_REACHED, WATCH_BACK_IN_STOCK, WATCH_NOW, WATCH_YOUR_TARGET
+        DEAL_BUTTON, DEAL_EXPIRED, DEAL_PRICE_AS_OF, WATCH_TARGET_REACHED, WATCH_BACK_IN_STOCK, WATCH_NOW, WATCH_YOUR_TARGET
     }
 
     private static final Map<Key, String> EN = new EnumMap<>(Key.class);
@@ -111,6 +111,8 @@ public final class Messages {
         tr(Key.BUTTON_INVALID, "Bu düğme artık geçerli değil. Yenileri için /categories gönder.");
         en(Key.DEAL_BUTTON, "🛒 View on Amazon");
         tr(Key.DEAL_BUTTON, "🛒 Amazon'da gör");
+        en(Key.DEAL_EXPIRED, "Expired");
+        tr(Key.DEAL_EXPIRED, "Fırsat sona erdi");
         // Turkish puts the time in the middle ("as of 14:05" is "14:05 itibarıyla"), hence a placeholder, not a suffix.
         en(Key.DEAL_PRICE_AS_OF, "Price as of %s");
         tr(Key.DEAL_PRICE_AS_OF, "Fiyat %s itibarıyla");

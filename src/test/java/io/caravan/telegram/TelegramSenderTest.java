@@ -469,5 +469,15 @@ class TelegramSenderTest {
                 <a href="https://www.amazon.com.tr/dp/B0W950?tag=caravan-21">Kahve makinesi</a>
                 Şimdi <b>450.00 TRY</b> (hedef fiyatın 500.00 TRY)
                 🕒 Fiyat 09:00 itibarıyla""");
+
+        fixtures.dealExpired(7950);
+        await().atMost(Duration.ofSeconds(15)).until(() -> requests("editMessageCaption", "45001").size() == 1
+                && requests("editMessageCaption", "45002").size() == 1 && requests("editMessageCaption", "@caravan_i18n").size() == 1);
+        assertThat(body(requests("editMessageCaption", "45001").get(0)).get("caption").asText())
+                .startsWith("⌛ <b>Fırsat sona erdi</b>\n<s><b>Çaydanlık");
+        for (String chat : List.of("45002", "@caravan_i18n")) {
+            assertThat(body(requests("editMessageCaption", chat).get(0)).get("caption").asText()).as(chat)
+                    .startsWith("⌛ <b>Expired</b>\n<s><b>Çaydanlık");
+        }
     }
 }

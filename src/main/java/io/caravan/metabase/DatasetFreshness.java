@@ -46,9 +46,8 @@ public class DatasetFreshness implements HealthIndicator {
 
     /** Reads the last good sync of every card (another instance may have done it). */
     public void refresh() {
-        for (Card card : cards) {
-            runs.lastSuccess(card.name()).ifPresent(at -> lastSuccess.merge(card.name(), at, (a, b) -> a.isAfter(b) ? a : b));
-        }
+        runs.lastSuccesses(cards.stream().map(Card::name).toList())
+                .forEach((card, at) -> lastSuccess.merge(card, at, (a, b) -> a.isAfter(b) ? a : b));
     }
 
     public void synced(String card) {

@@ -3,9 +3,10 @@ package io.caravan.metabase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.metabase.MetabaseProperties.Card;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The {@code sync_runs} table: one row per sync, written running → succeeded | failed. */
@@ -56,12 +57,13 @@ public class SyncRuns {
                  WHERE status = 'running' AND instance = ?""", instance);
     }
 
-    public Optional<Instant> lastSuccess(String card) {
-        return jdbc.query("SELECT max(finished_at) FROM sync_runs WHERE card = ? AND status = 'succeeded'",
-                rs -> {
-                    rs.next();
-                    java.sql.Timestamp at = rs.getTimestamp(1);
-                    return Optional.ofNullable(at).map(java.sql.Timestamp::toInstant);
-                }, card);
+    /** Each card's last successful sync, in one query (readiness asks on every probe); cards never synced are absent. */
+    public Map<String, Instant> lastSuccesses(Collection<String> cards) {
+        Map<String, Instant> last = new HashMap<>();
+        jdbc.query("SELECT card, max(finished_at) FROM sync_runs WHERE status = 'succeeded' AND card = ANY(?) GROUP BY card",
+                row -> {
+                    last.put(row.getString(1), row.getTimestamp(2).toInstant());
+                }, (Object) cards.toArray(String[]::new));
+        return last;
     }
 }

@@ -23,13 +23,8 @@ public class Outbox {
 
     /** @return the event id, which consumers de-duplicate on */
     public long publish(String type, Object payload) {
-        try {
-            String body = payload instanceof String text ? text : json.writeValueAsString(payload);
-            return jdbc.queryForObject("INSERT INTO outbox (type, payload) VALUES (?, ?::jsonb) RETURNING id",
-                    Long.class, type, body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Event " + type + " has a payload that is not JSON-serialisable", e);
-        }
+        return jdbc.queryForObject("INSERT INTO outbox (type, payload) VALUES (?, ?::jsonb) RETURNING id",
+                Long.class, type, json(type, payload));
     }
 
     /** An event for {@link #publishAll}. */
@@ -51,16 +46,21 @@ public class Outbox {
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             types[i] = event.type();
-            try {
-                bodies[i] = event.payload() instanceof String text ? text : json.writeValueAsString(event.payload());
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("Event " + event.type() + " has a payload that is not JSON-serialisable", e);
-            }
+            bodies[i] = json(event.type(), event.payload());
         }
         // ORDER BY the ordinal: ids come from the sequence in the order rows are inserted.
         return jdbc.update("""
                 INSERT INTO outbox (type, payload)
                 SELECT e.type, e.payload::jsonb FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS e(type, payload, n)
                 ORDER BY e.n""", types, bodies);
+    }
+
+    /** A payload already in JSON text is stored as it is; anything else is serialised. */
+    private String json(String type, Object payload) {
+        try {
+            return payload instanceof String text ? text : json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Event " + type + " has a payload that is not JSON-serialisable", e);
+        }
     }
 }

@@ -2,12 +2,10 @@ package io.caravan.amazon;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.deals.DealsProperties;
-import io.caravan.ops.JobDefinition;
 import io.caravan.ops.JobStateRepository;
 import io.caravan.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -52,24 +50,6 @@ public class AmazonConfiguration {
         @EventListener(ApplicationReadyEvent.class)
         void syncCategories(ApplicationReadyEvent event) {
             event.getApplicationContext().getBean(Discovery.class).syncCategories();
-        }
-
-        @Bean
-        JobDefinition amazonPricesJob() {
-            return new JobDefinition("amazon-prices", "0 * * * * ?", ZoneId.of("UTC"), "direct:amazon-prices", Map.of(), true,
-                    "Checks the most due Amazon prices (10 per getItems, within the quota) and detects deals");
-        }
-
-        @Bean
-        JobDefinition amazonDiscoveryJob() {
-            return new JobDefinition("amazon-discovery", "0 17 */6 * * ?", ZoneId.of("UTC"), "direct:amazon-discovery", Map.of(),
-                    true, "Pages searchItems through each active category and upserts products");
-        }
-
-        @Bean
-        JobDefinition amazonHistoryPruneJob() {
-            return new JobDefinition("amazon-history-prune", "0 40 3 * * ?", ZoneId.of("UTC"), "direct:amazon-history-prune",
-                    Map.of(), true, "Deletes price history older than caravan.amazon.price-history.retention");
         }
     }
 }

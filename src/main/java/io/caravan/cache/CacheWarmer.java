@@ -3,7 +3,6 @@ package io.caravan.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.metabase.MetabaseProperties;
-import io.caravan.ops.JobDefinition;
 import io.caravan.ops.JobHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,14 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -43,12 +40,6 @@ public class CacheWarmer {
         this.metabase = metabase;
         this.json = json;
         this.meters = meters;
-    }
-
-    @Bean
-    JobDefinition cacheWarmJob() {
-        return new JobDefinition("cache-warm", "0 5 * * * ?", ZoneId.of("UTC"), "direct:cache-warm", Map.of(), true,
-                "GETs every card's warm-urls so the dashboards' cache is filled before users ask");
     }
 
     /** The warm-up after a {@code dataset.changed} event; the body is the event's JSON. */

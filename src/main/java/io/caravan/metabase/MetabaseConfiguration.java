@@ -2,15 +2,14 @@ package io.caravan.metabase;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
-import io.caravan.ops.JobDefinition;
-import io.caravan.ops.JobRegistry.JobSource;
+import io.caravan.ops.JobRegistry;
 import io.caravan.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.ZoneId;
-import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -52,16 +51,35 @@ public class MetabaseConfiguration {
             return new MetabaseSync(settings, loader, runs, outbox, freshness, meters);
         }
 
-        /** One job per card: {@code metabase-<name>}, on the card's cron in the card's time zone. */
+        /**
+         * One route per card from the {@code metabase-card} template (routes/metabase-cards.yaml), added once Camel
+         * has loaded the template; each is the job {@code metabase-<name>}.
+         */
         @Bean
-        JobSource metabaseJobs(MetabaseProperties settings) {
-            List<JobDefinition> jobs = settings.cards().stream()
-                    .map(card -> new JobDefinition(card.job(), card.cron(), ZoneId.of(card.timeZone()), "direct:metabase-sync",
-                            Map.of(MetabaseSync.CARD, card.name()), card.enabled(),
-                            card.description() != null ? card.description()
-                                    : "Syncs Metabase card " + card.id() + " into " + card.qualifiedTable() + " (" + card.mode().name().toLowerCase() + ")"))
-                    .toList();
-            return () -> jobs;
+        CamelContextConfiguration metabaseCardRoutes(MetabaseProperties settings, JobRegistry jobs) {
+            return new CamelContextConfiguration() {
+                @Override
+                public void beforeApplicationStart(CamelContext camelContext) {
+                }
+
+                @Override
+                public void afterApplicationStart(CamelContext camelContext) {
+                    for (MetabaseProperties.Card card : settings.cards()) {
+                        if (!card.enabled()) {
+                            jobs.disableByDefault(card.job());
+                        }
+                        TemplatedRouteBuilder.builder(camelContext, "metabase-card")
+                                .routeId(card.job())
+                                .parameter("name", card.name())
+                                .parameter("cron", card.cron())
+                                .parameter("timeZone", card.timeZone())
+                                .parameter("description", card.description() != null ? card.description()
+                                        : "Syncs Metabase card " + card.id() + " into " + card.qualifiedTable() + " ("
+                                        + card.mode().name().toLowerCase() + ")")
+                                .add();
+                    }
+                }
+            };
         }
 
         @EventListener(ApplicationReadyEvent.class)

@@ -53,7 +53,7 @@ public class JobsController {
 
     @GetMapping("/{name}")
     public JobView get(@PathVariable String name) {
-        JobDefinition job = registry.get(name);
+        Job job = registry.get(name);
         return view(job, states.isPaused(name), runs.list(name, 1).stream().findFirst().orElse(null));
     }
 
@@ -90,11 +90,11 @@ public class JobsController {
         return list();
     }
 
-    private JobView view(JobDefinition job, boolean paused, JobRun lastRun) {
+    private JobView view(Job job, boolean paused, JobRun lastRun) {
         Instant next = null;
         if (job.enabled() && !paused) {
             try {
-                Trigger trigger = scheduler.getTrigger(org.quartz.TriggerKey.triggerKey(job.name(), JobRoutes.GROUP));
+                Trigger trigger = scheduler.getTrigger(org.quartz.TriggerKey.triggerKey(job.name(), job.group()));
                 Date fire = trigger == null ? null : trigger.getNextFireTime();
                 next = fire == null ? null : fire.toInstant();
             } catch (SchedulerException e) {

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * Writes events. Call it inside the transaction that changes the data the event describes: the event is then
  * committed with the data or not at all, and the dispatcher delivers it after the commit.
  */
-@Component
+@Component("outboxEvents")
 public class Outbox {
 
     private final JdbcTemplate jdbc;

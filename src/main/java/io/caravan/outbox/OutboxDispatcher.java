@@ -16,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultConsumer;
+import org.springframework.transaction.TransactionStatus;
+import java.util.Set;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,7 @@ public class OutboxDispatcher implements SmartLifecycle {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final ProducerTemplate template;
+    private final OutboxSubscribers subscribers;
     private final OutboxProperties properties;
     private final MeterRegistry meters;
     private final ApplicationEventPublisher events;
@@ -53,12 +57,13 @@ public class OutboxDispatcher implements SmartLifecycle {
     private Instant lastCleanup = Instant.EPOCH;
 
     public OutboxDispatcher(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-                            ProducerTemplate template, OutboxProperties properties, CaravanProperties caravan,
+                            ProducerTemplate template, OutboxSubscribers subscribers, OutboxProperties properties, CaravanProperties caravan,
                             MeterRegistry meters, ApplicationEventPublisher events) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.template = template;
+        this.subscribers = subscribers;
         this.properties = properties;
         this.meters = meters;
         this.events = events;
@@ -173,37 +178,88 @@ public class OutboxDispatcher implements SmartLifecycle {
                 return false;
             }
             Pending event = rows.get(0);
-            Object savepoint = status.createSavepoint();
-            try {
-                handle(event);
+            Exception failure = handle(event, status);
+            if (failure == null) {
                 jdbc.update("UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ?",
                         event.id());
                 outcome(event.type(), "delivered");
-            } catch (Exception e) {
-                // Whatever the handler wrote is undone; the failure itself is recorded in the same transaction.
-                status.rollbackToSavepoint(savepoint);
-                failed(event, e);
+            } else {
+                failed(event, failure);
             }
             return true;
         });
         return Boolean.TRUE.equals(claimed);
     }
 
-    private void handle(Pending event) throws Exception {
-        String endpoint = properties.endpointFor(event.type());
-        if (endpoint.startsWith("direct:") && !endpoint.contains("?")) {
-            // Fail at once when no route handles this type, instead of waiting for a consumer to appear.
-            endpoint = endpoint + "?block=false";
+    /**
+     * Runs every route consuming the event's type, each behind a savepoint: what a failing route wrote is undone, what
+     * a succeeding one wrote stays. With several consumers each success is marked, so a retry skips it.
+     *
+     * @return null when every consumer succeeded, else the first failure
+     */
+    private Exception handle(Pending event, TransactionStatus status) {
+        List<DefaultConsumer> consumers = subscribers.of(event.type());
+        if (consumers.isEmpty()) {
+            return handleByEndpoint(event, status);
         }
-        Exchange result = template.send(endpoint, exchange -> {
-            exchange.getIn().setBody(event.payload());
-            exchange.getIn().setHeader(OutboxHeaders.EVENT_ID, event.id());
-            exchange.getIn().setHeader(OutboxHeaders.EVENT_TYPE, event.type());
-            exchange.getIn().setHeader(OutboxHeaders.ATTEMPTS, event.attempts());
-        });
+        boolean marked = consumers.size() > 1;
+        Set<String> done = marked && event.attempts() > 0 ? consumed(event.id()) : Set.of();
+        Exception first = null;
+        for (DefaultConsumer consumer : consumers) {
+            String name = consumer.getRouteId();
+            if (done.contains(name)) {
+                continue;
+            }
+            Object savepoint = status.createSavepoint();
+            Exchange exchange = consumer.createExchange(false);
+            try {
+                prepare(exchange, event);
+                consumer.getProcessor().process(exchange);
+                if (exchange.getException() != null) {
+                    throw exchange.getException();
+                }
+                if (marked) {
+                    jdbc.update("INSERT INTO outbox_consumed (event_id, consumer) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                            event.id(), name);
+                }
+                status.releaseSavepoint(savepoint);
+            } catch (Exception e) {
+                status.rollbackToSavepoint(savepoint);
+                Exception named = marked ? new IllegalStateException("route " + name + ": " + Secrets.describe(e), e) : e;
+                first = first == null ? named : first;
+            } finally {
+                consumer.releaseExchange(exchange, false);
+            }
+        }
+        return first;
+    }
+
+    private Set<String> consumed(long eventId) {
+        return Set.copyOf(jdbc.queryForList("SELECT consumer FROM outbox_consumed WHERE event_id = ?", String.class, eventId));
+    }
+
+    /** An event type no route consumes, handled by the endpoint configured in caravan.outbox.handlers.<type>. */
+    private Exception handleByEndpoint(Pending event, TransactionStatus status) {
+        String endpoint = properties.endpointFor(event.type()).orElse(null);
+        if (endpoint == null) {
+            return new IllegalStateException("no route consumes outbox:" + event.type()
+                    + " (add a route 'from: outbox:" + event.type() + "', or set caravan.outbox.handlers." + event.type() + ")");
+        }
+        Object savepoint = status.createSavepoint();
+        Exchange result = template.send(endpoint, exchange -> prepare(exchange, event));
         if (result.getException() != null) {
-            throw result.getException();
+            status.rollbackToSavepoint(savepoint);
+            return result.getException();
         }
+        status.releaseSavepoint(savepoint);
+        return null;
+    }
+
+    private static void prepare(Exchange exchange, Pending event) {
+        exchange.getIn().setBody(event.payload());
+        exchange.getIn().setHeader(OutboxHeaders.EVENT_ID, event.id());
+        exchange.getIn().setHeader(OutboxHeaders.EVENT_TYPE, event.type());
+        exchange.getIn().setHeader(OutboxHeaders.ATTEMPTS, event.attempts());
     }
 
     private void failed(Pending event, Exception error) {
@@ -241,6 +297,9 @@ public class OutboxDispatcher implements SmartLifecycle {
         lastCleanup = Instant.now();
         int removed = jdbc.update("DELETE FROM outbox WHERE done_at < now() - (? * interval '1 second')",
                 properties.retention().toSeconds());
+        jdbc.update("""
+                DELETE FROM outbox_consumed c WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = c.event_id)
+                AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = c.event_id AND d.replayed_at IS NULL)""");
         if (removed > 0) {
             LOG.info("Removed {} delivered outbox events older than {}", removed, properties.retention());
         }

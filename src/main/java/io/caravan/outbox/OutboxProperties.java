@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -15,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval   how often pending events are looked for when no NOTIFY arrives (missed or lost)
  * @param workers        events handled in parallel by this instance
  * @param retention      how long delivered events are kept for inspection
- * @param handlers       event type → Camel endpoint; the default is {@code direct:outbox-<type>}
+ * @param handlers       event type → Camel endpoint, for a type no {@code from: outbox:<type>} route consumes
  */
 @Validated
 @ConfigurationProperties("caravan.outbox")
@@ -39,8 +40,9 @@ public record OutboxProperties(
         }
     }
 
-    public String endpointFor(String type) {
-        return handlers.getOrDefault(type, "direct:outbox-" + type);
+    /** The endpoint configured for a type that no {@code from: outbox:<type>} route consumes. */
+    public Optional<String> endpointFor(String type) {
+        return Optional.ofNullable(handlers.get(type));
     }
 
     /** Backoff after the given number of failed attempts (1 = first failure). */

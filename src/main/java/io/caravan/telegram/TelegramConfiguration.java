@@ -2,9 +2,7 @@ package io.caravan.telegram;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
-import io.caravan.ops.JobDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.ZoneId;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -48,12 +46,6 @@ public class TelegramConfiguration {
     @Configuration
     @ConditionalOnExpression("!'${caravan.telegram.token:}'.trim().isEmpty() or '${caravan.telegram.dry-run:false}' == 'true'")
     static class Sending {
-
-        @Bean
-        JobDefinition telegramHistoryPruneJob() {
-            return new JobDefinition("telegram-history-prune", "0 55 3 * * ?", ZoneId.of("UTC"), "direct:telegram-history-prune",
-                    Map.of(), true, "Deletes sent Telegram messages and ended deals' posts older than caravan.telegram.retention");
-        }
 
         @Bean
         SendGate telegramGate(TelegramProperties telegram) {

@@ -11,17 +11,18 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-/** The README's "add a route" example works as written: a YAML file from caravan.routes.dir plus a job pointing at it. */
+/** The README's "add a route" example works as written: a quartz: route file in caravan.routes.dir is a job, re-scheduled by caravan.jobs. */
 @HubTest
 @TestPropertySource(properties = {
         "caravan.routes.dir=src/test/resources/example-routes",
-        "caravan.jobs.job-runs-report.cron=0 30 2 * * ?",
-        "caravan.jobs.job-runs-report.time-zone=Asia/Tehran",
-        "caravan.jobs.job-runs-report.endpoint=direct:job-runs-report"})
+        "caravan.jobs.job-runs-report.cron=0 45 3 * * ?",
+        "caravan.jobs.job-runs-report.time-zone=Asia/Tehran"})
 class ExampleRouteTest {
 
     @Autowired
     JobRunner runner;
+    @Autowired
+    JobRegistry jobs;
     @Autowired
     JobRunRepository runs;
     @Autowired
@@ -32,6 +33,10 @@ class ExampleRouteTest {
     @Test
     void aRouteFileAndAJobMakeAScheduledIntegration() {
         String key = "report:" + schema + ":failed-runs-24h";
+        Job job = jobs.get("job-runs-report");
+        assertThat(job.routeId()).isEqualTo("job-runs-report");
+        assertThat(job.cron()).as("caravan.jobs overrides the file's cron").isEqualTo("0 45 3 * * ?");
+        assertThat(job.timeZone().getId()).isEqualTo("Asia/Tehran");
         try {
             long run = runner.startNow("job-runs-report");
             JobRun finished = await().atMost(Duration.ofSeconds(20)).until(() -> runs.find(run).orElseThrow(),

@@ -47,7 +47,7 @@ class OutboxDeliveryTest {
             return new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("direct:outbox-test.flaky").process(exchange -> {
+                    from("outbox:test.flaky").process(exchange -> {
                         long id = exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class);
                         int attempts = exchange.getIn().getHeader(OutboxHeaders.ATTEMPTS, Integer.class);
                         jdbc.update("INSERT INTO test_deliveries (event_id, attempt) VALUES (?, ?)", id, attempts);
@@ -55,7 +55,7 @@ class OutboxDeliveryTest {
                             throw new IllegalStateException("handler down, attempt " + attempts);
                         }
                     });
-                    from("direct:outbox-test.broken").process(exchange -> {
+                    from("outbox:test.broken").process(exchange -> {
                         if (!BROKEN_IS_FIXED.get()) {
                             throw new IllegalStateException("this one always fails");
                         }
@@ -63,6 +63,23 @@ class OutboxDeliveryTest {
                                 exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class),
                                 exchange.getIn().getHeader(OutboxHeaders.ATTEMPTS, Integer.class));
                     });
+                    // Two routes consume test.shared: the steady one must run once, the shaky one until it succeeds.
+                    from("outbox:test.shared").routeId("shared-steady").process(exchange ->
+                            jdbc.update("INSERT INTO test_deliveries (event_id, attempt) VALUES (?, 100)",
+                                    exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class)));
+                    from("outbox:test.shared").routeId("shared-shaky").process(exchange -> {
+                        int attempts = exchange.getIn().getHeader(OutboxHeaders.ATTEMPTS, Integer.class);
+                        jdbc.update("INSERT INTO test_deliveries (event_id, attempt) VALUES (?, ?)",
+                                exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class), attempts);
+                        if (attempts < 2) {
+                            throw new IllegalStateException("shaky consumer down, attempt " + attempts);
+                        }
+                    });
+                    // A route publishing with to: outbox:..., inside the transaction of whoever calls it.
+                    from("direct:test.publish").setBody(simple("{\"n\": ${header.n}}")).to("outbox:test.published");
+                    from("outbox:test.published").routeId("published-consumer").process(exchange ->
+                            jdbc.update("INSERT INTO test_deliveries (event_id, attempt) VALUES (?, -1)",
+                                    exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class)));
                 }
             };
         }
@@ -136,12 +153,43 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void eachRouteConsumingATypeIsRetriedOnItsOwn() {
+        ensureTable();
+        long id = transactions.execute(status -> outbox.publish("test.shared", Map.of("n", 1)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT done_at IS NOT NULL FROM outbox WHERE id = ?", Boolean.class, id));
+        // The shaky route's two failed attempts were rolled back; the steady route ran once, not on every retry.
+        assertThat(jdbc.queryForList("SELECT attempt FROM test_deliveries WHERE event_id = ? ORDER BY attempt",
+                Integer.class, id)).containsExactly(2, 100);
+        assertThat(jdbc.queryForObject("SELECT attempts FROM outbox WHERE id = ?", Integer.class, id)).isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT consumer FROM outbox_consumed WHERE event_id = ? ORDER BY consumer",
+                String.class, id)).containsExactly("shared-shaky", "shared-steady");
+    }
+
+    @Test
+    void toOutboxPublishesInTheCallersTransaction(@Autowired org.apache.camel.ProducerTemplate camel) {
+        ensureTable();
+        // Rolled back with the caller's transaction: the event never exists.
+        transactions.executeWithoutResult(status -> {
+            camel.sendBodyAndHeader("direct:test.publish", null, "n", 1);
+            status.setRollbackOnly();
+        });
+        Long id = transactions.execute(status -> camel.request("direct:test.publish",
+                e -> e.getIn().setHeader("n", 2)).getMessage().getHeader(OutboxHeaders.EVENT_ID, Long.class));
+        assertThat(id).isNotNull();
+        assertThat(jdbc.queryForObject("SELECT payload->>'n' FROM outbox WHERE id = ?", String.class, id)).isEqualTo("2");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE type = 'test.published'", Long.class)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM test_deliveries WHERE event_id = ? AND attempt = -1", Long.class, id) == 1);
+    }
+
+    @Test
     void anEventOfATypeNobodyHandlesFailsFastWithAClearError() {
         long id = transactions.execute(status -> outbox.publish("test.unhandled", Map.of()));
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT last_error IS NOT NULL FROM outbox WHERE id = ?", Boolean.class, id));
         assertThat(jdbc.queryForObject("SELECT last_error FROM outbox WHERE id = ?", String.class, id))
-                .contains("outbox-test.unhandled");
+                .contains("no route consumes outbox:test.unhandled");
     }
 
     private HttpResponse<String> call(String method, String path) throws Exception {

@@ -2,12 +2,10 @@ package io.caravan.telegram.bot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.amazon.AmazonProperties;
-import io.caravan.ops.JobDefinition;
 import io.caravan.telegram.TelegramOutgoing;
 import io.caravan.telegram.TelegramProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -46,14 +44,6 @@ public class TelegramBotConfiguration {
         return new UpdateHandler(tx, jdbc, commands, meters);
     }
 
-    /** In both modes: the webhook also records every update_id. */
-    @Bean
-    JobDefinition telegramUpdatesPruneJob() {
-        return new JobDefinition("telegram-updates-prune", "0 50 3 * * ?", ZoneId.of("UTC"), "direct:telegram-updates-prune",
-                Map.of(), true, "Forgets handled update ids after " + TelegramBotFlow.KEEP_UPDATE_IDS.toDays()
-                + " days (Telegram keeps an unconfirmed update for at most 24 hours)");
-    }
-
     @Configuration
     @ConditionalOnExpression(TOKEN_SET)
     @ConditionalOnProperty(name = "caravan.telegram.mode", havingValue = "polling", matchIfMissing = true)
@@ -67,13 +57,6 @@ public class TelegramBotConfiguration {
         @Bean
         UpdatePoller updatePoller(BotApiClient client, UpdateHandler handler, TelegramProperties telegram) {
             return new UpdatePoller(client, handler, telegram.bot().pollTimeout(), Clock.systemUTC());
-        }
-
-        /** Every few seconds; a run long-polls for up to poll-timeout, and Quartz never starts a second one meanwhile. */
-        @Bean
-        JobDefinition telegramUpdatesJob() {
-            return new JobDefinition("telegram-updates", "*/5 * * * * ?", ZoneId.of("UTC"), "direct:telegram-updates",
-                    Map.of(), true, "Fetches the bot's updates with getUpdates (offset kept in bot_state) and answers commands");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.caravan.telegram;
 
+import io.caravan.core.budget.ClusterBudgets;
+import io.caravan.core.budget.ClusterProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,8 +50,10 @@ public class TelegramConfiguration {
     static class Sending {
 
         @Bean
-        SendGate telegramGate(TelegramProperties telegram) {
-            return SendGate.of(telegram.limits());
+        SendGate telegramGate(TelegramProperties telegram, ClusterProperties cluster, ClusterBudgets budgets, MeterRegistry meters) {
+            return cluster.budgets() == ClusterProperties.Mode.redis
+                    ? new ClusterSendGate(telegram.limits(), budgets, cluster, meters)
+                    : SendGate.of(telegram.limits());
         }
 
         @Bean

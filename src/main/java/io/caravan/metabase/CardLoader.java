@@ -103,9 +103,30 @@ public class CardLoader {
             });
         } catch (Unchecked e) {
             throw e.getCause();
-        } catch (org.springframework.dao.DataAccessException e) {
-            throw new ExportException(card.name(), "PostgreSQL refused the load: " + rootMessage(e));
+        } catch (org.springframework.transaction.TransactionSystemException e) {
+            // The rollback failed too (the connection is gone): Spring throws that failure instead of the load's own.
+            if (e.getApplicationException() instanceof Unchecked load) {
+                throw load.getCause();
+            }
+            if (e.getApplicationException() instanceof ExportException load) {
+                throw load;
+            }
+            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection failed: " : "PostgreSQL refused the load: ")
+                    + rootMessage(e), e, false);
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection failed: " : "PostgreSQL refused the load: ")
+                    + rootMessage(e), e, false);
         }
+    }
+
+    /** SQLState class 08 (connection exception) anywhere in the chain: the database went away, the data is not at fault. */
+    static boolean connectionFailed(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A temporary table for upsert, append and the replace that cannot swap; gone at commit. */
@@ -134,6 +155,10 @@ public class CardLoader {
             return connection.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn("COPY " + table + " (" + names + ") FROM STDIN (FORMAT csv, ENCODING 'UTF8')", export);
         } catch (SQLException e) {
+            if (connectionFailed(e)) {
+                throw new ExportException(card.name(), "the database connection failed during the COPY into " + table
+                        + " after " + export.rows() + " rows (the previous data stays): " + firstLine(e), e, false);
+            }
             // PostgreSQL names the line (1 = the first data row) and the column of a value that does not fit.
             throw new ExportException(card.name(), "a value does not fit the card's column types (CSV line = data row + 1): "
                     + firstLine(e));

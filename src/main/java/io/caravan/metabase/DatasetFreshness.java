@@ -39,13 +39,14 @@ public class DatasetFreshness implements HealthIndicator, AutoCloseable {
      * A probe waits this long for the last good syncs; with PostgreSQL gone the query would wait the pool's 30 s
      * connection timeout, so the check answers from what it last read (the {@code db} check says DOWN meanwhile).
      */
-    static final Duration REFRESH_WAIT = Duration.ofSeconds(2);
+    static final Duration REFRESH_WAIT = Duration.ofSeconds(1);
     private final ExecutorService refresher = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "caravan-datasets-health");
         thread.setDaemon(true);
         return thread;
     });
     private Future<?> refreshing;
+    private long refreshingSince;
 
     public DatasetFreshness(List<Card> cards, SyncRuns runs, MeterRegistry meters, Clock clock) {
         this.cards = cards;
@@ -79,14 +80,18 @@ public class DatasetFreshness implements HealthIndicator, AutoCloseable {
     /** Refreshes on the check's own thread, waiting at most {@code wait}; false when it could not refresh in time. */
     boolean refreshWithin(Duration wait) {
         Future<?> refresh;
+        long waitNanos;
         synchronized (this) {
             if (refreshing == null || refreshing.isDone()) {
                 refreshing = refresher.submit(this::refresh);
+                refreshingSince = System.nanoTime();
             }
             refresh = refreshing;
+            // A refresh still hanging from an earlier probe is not waited for again.
+            waitNanos = wait.toNanos() - (System.nanoTime() - refreshingSince);
         }
         try {
-            refresh.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            refresh.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException | ExecutionException e) {
             return false;

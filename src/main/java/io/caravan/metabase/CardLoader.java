@@ -65,6 +65,7 @@ public class CardLoader {
         ensureSchema(card);
         Map<String, String> existing = existingColumns(card);
         boolean swap = card.mode() == Mode.REPLACE && canSwap(card, existing);
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             return transactions.execute(status -> {
                 Connection connection = DataSourceUtils.getConnection(dataSource);
@@ -98,22 +99,26 @@ public class CardLoader {
                         return loaded;
                     });
                 } catch (IOException e) {
+                    failure.set(e);
                     throw new Unchecked(e);
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                    throw e;
                 }
             });
         } catch (Unchecked e) {
             throw e.getCause();
-        } catch (org.springframework.transaction.TransactionSystemException e) {
-            // The rollback failed too (the connection is gone): Spring throws that failure instead of the load's own.
-            if (e.getApplicationException() instanceof Unchecked load) {
-                throw load.getCause();
-            }
-            if (e.getApplicationException() instanceof ExportException load) {
-                throw load;
-            }
-            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection failed: " : "PostgreSQL refused the load: ")
-                    + rootMessage(e), e, false);
         } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            // With the connection gone the rollback fails too, and Spring throws that failure instead of the load's own.
+            Exception load = failure.get();
+            if (load != null && load != e) {
+                Exception cause = load instanceof Unchecked unchecked ? unchecked.getCause() : load;
+                cause.addSuppressed(e);
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) cause;
+            }
             throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection failed: " : "PostgreSQL refused the load: ")
                     + rootMessage(e), e, false);
         }

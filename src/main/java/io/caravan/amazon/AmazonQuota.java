@@ -23,10 +23,11 @@ public class AmazonQuota implements Quota {
 
     private static final Duration SLOW_FOR = Duration.ofMinutes(10);
     /**
-     * Calls are spaced 5% wider than 1/rate. Pacing happens before the request is built and sent, and on a busy
-     * machine a send can lag its slot by tens of milliseconds; with exact spacing a late first call and a punctual
-     * (rate+1)-th can land in the same one of Amazon's seconds (bench/price-pipeline counted 1 in 100 at load 9).
-     * 5% of the rate buys 50 ms of such lag across any one-second window.
+     * Calls are spaced 5% wider than 1/rate. The client paces a request once its token is in hand and its connection
+     * open, right before it is written, but on a busy machine the write can still lag its slot by tens of
+     * milliseconds; with exact spacing a late first call and a punctual (rate+1)-th can land in the same one of
+     * Amazon's seconds (bench/price-pipeline counted 1 in 100 at load 9). 5% of the rate buys 50 ms of such lag
+     * across any one-second window.
      */
     static final double SEND_JITTER_HEADROOM = 1.05;
 
@@ -67,6 +68,12 @@ public class AmazonQuota implements Quota {
 
     @Override
     public void acquire(String operation) {
+        count(operation);
+        pace(operation);
+    }
+
+    @Override
+    public void count(String operation) {
         sleepUntil(pausedUntil);
         List<Integer> used = jdbc.queryForList("""
                 INSERT INTO amazon_quota (credential, day, used) VALUES (?, ?, 1)
@@ -79,7 +86,6 @@ public class AmazonQuota implements Quota {
                     + " requests for today (UTC) is spent (caravan.amazon.requests-per-day); checks resume tomorrow");
         }
         leftToday.set(Math.max(0, perDay - used.get(0)));
-        pace(operation);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -61,6 +62,8 @@ public class CreatorsApiClient {
     private final AuthorizedClientServiceOAuth2AuthorizedClientManager tokenManager;
     private final DistributionSummary itemsPerRequest;
     private final Map<String, java.net.URI> operationUris = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The operation of the Creators API request this thread is sending (unset for the token request): it is paced. */
+    private static final ThreadLocal<String> ON_THE_WIRE = new ThreadLocal<>();
 
     public CreatorsApiClient(AmazonProperties settings, ObjectMapper json, Quota quota, MeterRegistry meters) {
         this.settings = settings;
@@ -86,6 +89,16 @@ public class CreatorsApiClient {
                         .build())
                 .disableCookieManagement()
                 .disableAutomaticRetries()
+                // The per-second slot is taken here, behind the connection (and its TLS handshake) and after the
+                // token: taken before the token fetch, a cold start's first call went late and the second, whose
+                // slot had passed, right behind it — two calls in one of Amazon's seconds, and a 429.
+                .addExecInterceptorAfter(ChainElement.CONNECT.name(), "caravan-quota-pace", (request, scope, chain) -> {
+                    String operation = ON_THE_WIRE.get();
+                    if (operation != null) {
+                        quota.pace(operation);
+                    }
+                    return chain.proceed(request, scope);
+                })
                 .build();
         HttpComponentsClientHttpRequestFactory requests = new HttpComponentsClientHttpRequestFactory(apache);
         requests.setReadTimeout(settings.timeout());
@@ -215,10 +228,8 @@ public class CreatorsApiClient {
     }
 
     private JsonNode call(String operation, ObjectNode body, boolean reserved) {
-        if (reserved) {
-            quota.pace(operation);
-        } else {
-            quota.acquire(operation);
+        if (!reserved) {
+            quota.count(operation);
         }
         try {
             Response response = send(operation, body, token(operation));
@@ -248,6 +259,7 @@ public class CreatorsApiClient {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise a Creators API " + operation + " request", e);
         }
+        ON_THE_WIRE.set(operation);
         try {
             return http.post().uri(operationUris.computeIfAbsent(operation, op -> UriComponentsBuilder
                             .fromUri(settings.baseUrl()).path("/catalog/v1/{operation}").buildAndExpand(op).encode().toUri()))
@@ -260,6 +272,8 @@ public class CreatorsApiClient {
             throw new CreatorsApiException(operation, 0, "IOException", null,
                     "Creators API " + operation + " could not be reached at " + settings.baseUrl() + ": "
                             + Secrets.describe(e), null, e);
+        } finally {
+            ON_THE_WIRE.remove();
         }
     }
 

@@ -18,6 +18,8 @@ public class Discovery {
     private static final Logger log = LoggerFactory.getLogger(Discovery.class);
     /** searchItems serves pages 1–10 of 10 items. */
     static final int MAX_PAGES = 10;
+    /** A page throttled this often in a row fails the run: Amazon is refusing more than a burst. */
+    static final int MAX_THROTTLES_PER_PAGE = 3;
 
     private final AmazonProperties amazon;
     private final CreatorsApiClient client;
@@ -65,8 +67,7 @@ public class Discovery {
         amazon.categories().forEach(c -> priorities.put(c.slug(), c.priority()));
         for (Map<String, Object> category : categories) {
             for (int page = 1; page <= MAX_PAGES; page++) {
-                SearchResponse answer = client.searchItems((String) category.get("browse_node_id"),
-                        (String) category.get("keywords"), page);
+                SearchResponse answer = search(category, page);
                 for (AmazonItem item : answer.items()) {
                     upserted += jdbc.update("""
                             INSERT INTO products (asin, marketplace, title, category_id, image_url, url, priority)
@@ -85,6 +86,24 @@ public class Discovery {
         discovered.increment(upserted);
         log.info("Discovery upserted {} products in {} categories", upserted, categories.size());
         return upserted;
+    }
+
+    /**
+     * One page; a 429 is waited out and the page asked again: the client's quota holds every call until the answer's
+     * {@code retryAfterSeconds} have passed (and slows down), so a throttle costs time, not the rest of the run.
+     */
+    private SearchResponse search(Map<String, Object> category, int page) {
+        for (int throttled = 0; ; throttled++) {
+            try {
+                return client.searchItems((String) category.get("browse_node_id"), (String) category.get("keywords"), page);
+            } catch (CreatorsApiException e) {
+                if (!e.throttled() || throttled >= MAX_THROTTLES_PER_PAGE) {
+                    throw e;
+                }
+                log.warn("Discovery: searchItems page {} of category {} was throttled (retry after {} s); asking again",
+                        page, category.get("slug"), e.retryAfterSeconds() == null ? 1 : e.retryAfterSeconds());
+            }
+        }
     }
 
     /**

@@ -14,6 +14,17 @@ public interface Quota {
     /** Counts one request against today's budget and blocks until it may go out; throws {@link QuotaExhaustedException} when the budget is spent. */
     void acquire(String operation);
 
+    /**
+     * Counts one request against today's budget without waiting for its per-second slot, which the caller takes with
+     * {@link #pace} when the request is about to go on the wire (after the token is in hand and the connection is
+     * open), so a slow token fetch or connect never pushes a call into the next call's second. Throws
+     * {@link QuotaExhaustedException} when the budget is spent. A quota that only implements {@link #acquire} counts
+     * and paces there.
+     */
+    default void count(String operation) {
+        acquire(operation);
+    }
+
     /** Amazon said 429: wait at least {@code retryAfter} and slow down. */
     void throttled(Duration retryAfter);
 

@@ -65,6 +65,7 @@ public class CardLoader {
         ensureSchema(card);
         Map<String, String> existing = existingColumns(card);
         boolean swap = card.mode() == Mode.REPLACE && canSwap(card, existing);
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             return transactions.execute(status -> {
                 Connection connection = DataSourceUtils.getConnection(dataSource);
@@ -98,14 +99,39 @@ public class CardLoader {
                         return loaded;
                     });
                 } catch (IOException e) {
+                    failure.set(e);
                     throw new Unchecked(e);
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                    throw e;
                 }
             });
         } catch (Unchecked e) {
             throw e.getCause();
-        } catch (org.springframework.dao.DataAccessException e) {
-            throw new ExportException(card.name(), "PostgreSQL refused the load: " + rootMessage(e));
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            // With the connection gone the rollback fails too, and Spring throws that failure instead of the load's own.
+            Exception load = failure.get();
+            if (load != null && load != e) {
+                Exception cause = load instanceof Unchecked unchecked ? unchecked.getCause() : load;
+                cause.addSuppressed(e);
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) cause;
+            }
+            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection failed: " : "PostgreSQL refused the load: ")
+                    + rootMessage(e), e, false);
         }
+    }
+
+    /** SQLState class 08 (connection exception) anywhere in the chain: the database went away, the data is not at fault. */
+    static boolean connectionFailed(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A temporary table for upsert, append and the replace that cannot swap; gone at commit. */
@@ -134,6 +160,10 @@ public class CardLoader {
             return connection.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn("COPY " + table + " (" + names + ") FROM STDIN (FORMAT csv, ENCODING 'UTF8')", export);
         } catch (SQLException e) {
+            if (connectionFailed(e)) {
+                throw new ExportException(card.name(), "the database connection failed during the COPY into " + table
+                        + " after " + export.rows() + " rows (the previous data stays): " + firstLine(e), e, false);
+            }
             // PostgreSQL names the line (1 = the first data row) and the column of a value that does not fit.
             throw new ExportException(card.name(), "a value does not fit the card's column types (CSV line = data row + 1): "
                     + firstLine(e));

@@ -10,6 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
@@ -19,7 +25,7 @@ import org.springframework.boot.actuate.health.Status;
  * hub does not alert) beside {@code caravan_dataset_max_age_seconds}, and a readiness warning — not an outage: the old
  * data is still served — when a card is older than its {@code max-age}.
  */
-public class DatasetFreshness implements HealthIndicator {
+public class DatasetFreshness implements HealthIndicator, AutoCloseable {
 
     /** Reported as HTTP 200 (see management.endpoint.health.status.http-mapping): stale data is still data. */
     public static final Status STALE = new Status("STALE", "a dataset is older than its max-age");
@@ -29,6 +35,18 @@ public class DatasetFreshness implements HealthIndicator {
     private final Clock clock;
     private final Instant started;
     private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
+    /**
+     * A probe waits this long for the last good syncs; with PostgreSQL gone the query would wait the pool's 30 s
+     * connection timeout, so the check answers from what it last read (the {@code db} check says DOWN meanwhile).
+     */
+    static final Duration REFRESH_WAIT = Duration.ofSeconds(1);
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "caravan-datasets-health");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Future<?> refreshing;
+    private long refreshingSince;
 
     public DatasetFreshness(List<Card> cards, SyncRuns runs, MeterRegistry meters, Clock clock) {
         this.cards = cards;
@@ -59,9 +77,38 @@ public class DatasetFreshness implements HealthIndicator {
         return at == null ? Double.NaN : Duration.between(at, clock.instant()).toMillis() / 1000.0;
     }
 
+    /** Refreshes on the check's own thread, waiting at most {@code wait}; false when it could not refresh in time. */
+    boolean refreshWithin(Duration wait) {
+        Future<?> refresh;
+        long waitNanos;
+        synchronized (this) {
+            if (refreshing == null || refreshing.isDone()) {
+                refreshing = refresher.submit(this::refresh);
+                refreshingSince = System.nanoTime();
+            }
+            refresh = refreshing;
+            // A refresh still hanging from an earlier probe is not waited for again.
+            waitNanos = wait.toNanos() - (System.nanoTime() - refreshingSince);
+        }
+        try {
+            refresh.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+    }
+
     @Override
     public Health health() {
-        refresh();
+        boolean refreshed = refreshWithin(REFRESH_WAIT);
         Map<String, Object> stale = new LinkedHashMap<>();
         for (Card card : cards) {
             if (!card.enabled()) {
@@ -75,7 +122,11 @@ public class DatasetFreshness implements HealthIndicator {
                         : "last synced " + at + ", older than max-age " + card.maxAge());
             }
         }
-        return stale.isEmpty() ? Health.up().withDetail("datasets", cards.size()).build()
-                : Health.status(STALE).withDetail("stale", stale).build();
+        Health.Builder health = stale.isEmpty() ? Health.up().withDetail("datasets", cards.size())
+                : Health.status(STALE).withDetail("stale", stale);
+        if (!refreshed) {
+            health.withDetail("lastSyncs", "could not be read from PostgreSQL within " + REFRESH_WAIT.toSeconds() + " s; as last read");
+        }
+        return health.build();
     }
 }

@@ -12,8 +12,13 @@ public class ExportException extends IOException {
     }
 
     ExportException(String card, String message, Throwable cause) {
+        this(card, message, cause, cause != null);
+    }
+
+    /** With {@code transientFailure} false for a failure that is not Metabase's (the database went away): not retried. */
+    ExportException(String card, String message, Throwable cause, boolean transientFailure) {
         super("card " + card + ": " + message, cause);
-        this.transientFailure = cause != null;
+        this.transientFailure = transientFailure;
     }
 
     /** A transport failure that another attempt may not see, unlike a failed query or a malformed export. */

@@ -18,7 +18,7 @@ final class JobLock implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLock.class);
     /** Namespace of Caravan's job locks among all advisory locks of the database. */
-    private static final int LOCK_CLASS = 0x0CA7A7;
+    static final int LOCK_CLASS = 0x0CA7A7;
 
     private final DataSource dataSource;
     private final Connection connection;
@@ -32,7 +32,7 @@ final class JobLock implements AutoCloseable {
 
     /** The lock, or null when another run holds it. The key includes the schema so test schemas never collide. */
     static JobLock tryAcquire(DataSource dataSource, String schema, String job) {
-        String key = schema + "/" + job;
+        String key = key(schema, job);
         Connection connection = null;
         try {
             connection = dataSource.getConnection();
@@ -53,6 +53,11 @@ final class JobLock implements AutoCloseable {
             closeQuietly(connection);
             throw new IllegalStateException("Could not take the run lock of job '" + job + "': " + e.getMessage(), e);
         }
+    }
+
+    /** The lock's second key, before {@code hashtext}: {@link AbandonedRuns} looks for it in {@code pg_locks}. */
+    static String key(String schema, String job) {
+        return schema + "/" + job;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.caravan.amazon;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -10,8 +11,11 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,6 +69,47 @@ class DiscoveryTest {
                     .isEqualTo(15);
             assertThat(hub.getBean(Discovery.class).run()).as("upsert, not duplicate").isEqualTo(15);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM products", Integer.class)).isEqualTo(15);
+        } finally {
+            amazon.stop();
+            TestEnvironment.dropSchema(schema);
+        }
+    }
+
+    @Test
+    void aThrottledPageIsWaitedOutAndTheRunCarriesOn() {
+        String schema = TestEnvironment.newSchema();
+        WireMockServer amazon = new WireMockServer(options().dynamicPort());
+        amazon.start();
+        amazon.stubFor(post("/auth/o2/token").willReturn(okJson("{\"access_token\":\"Atza|disc-token\",\"expires_in\":3600,\"token_type\":\"bearer\"}")));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("1"))).willReturn(okJson(page(0, 10, 25))));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("2")))
+                .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("throttled")
+                .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                        .withBody("{\"type\":\"ThrottleException\",\"message\":\"The request was denied due to request throttling.\",\"retryAfterSeconds\":2}")));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("2")))
+                .inScenario("throttle").whenScenarioStateIs("throttled").willReturn(okJson(page(10, 10, 25))));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("3"))).willReturn(okJson(page(20, 5, 25))));
+        try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.ofEntries(
+                Map.entry("caravan.amazon.base-url", "http://localhost:" + amazon.port()),
+                Map.entry("caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token"),
+                Map.entry("caravan.amazon.client-id", "amzn1.application-oa2-client.disc"),
+                Map.entry("caravan.amazon.client-secret", "disc-secret-value"),
+                Map.entry("caravan.amazon.requests-per-second", "50"),
+                Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
+                Map.entry("caravan.jobs.amazon-discovery.enabled", "false"),
+                Map.entry("caravan.amazon.categories[0].slug", "electronics"),
+                Map.entry("caravan.amazon.categories[0].name", "Elektronik"),
+                Map.entry("caravan.amazon.categories[0].browse-node-id", "12466496031"),
+                Map.entry("caravan.amazon.categories[0].min-discount-percent", "25")))) {
+
+            assertThat(hub.getBean(Discovery.class).run()).as("all three pages, the throttled one asked again").isEqualTo(25);
+
+            List<LoggedRequest> pageTwo = amazon.findAll(postRequestedFor(urlEqualTo("/catalog/v1/searchItems"))
+                    .withRequestBody(matchingJsonPath("$.itemPage", equalTo("2"))));
+            assertThat(pageTwo).hasSize(2);
+            assertThat(pageTwo.get(1).getLoggedDate().getTime() - pageTwo.get(0).getLoggedDate().getTime())
+                    .as("the second ask waited the 429's retryAfterSeconds").isGreaterThanOrEqualTo(1900);
+            assertThat(hub.getBean(JdbcTemplate.class).queryForObject("SELECT count(*) FROM products", Integer.class)).isEqualTo(25);
         } finally {
             amazon.stop();
             TestEnvironment.dropSchema(schema);

@@ -1,0 +1,148 @@
+package io.caravan.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.caravan.support.CuttableProxy;
+import io.caravan.support.Hubs;
+import io.caravan.support.TestEnvironment;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * What a load balancer or a Kubernetes probe reads: the HTTP code. DOWN is 503 and STALE 200 on every health group,
+ * and readiness answers within seconds while PostgreSQL is unreachable — not after the pool's 30 s timeout.
+ */
+class HealthCodesTest {
+
+    private final String schema = TestEnvironment.newSchema();
+    private final String target = "hc_" + schema;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ConfigurableApplicationContext hub;
+    private Process redis;
+    private CuttableProxy proxy;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+        if (redis != null) {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        TestEnvironment.dropSchema(schema);
+        TestEnvironment.dropSchema(target);
+    }
+
+    /** A Metabase card the hub never syncs (Metabase is not there): after {@code maxAge} its dataset is STALE. */
+    private Map<String, Object> withCard(String maxAge) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("caravan.metabase.url", "http://127.0.0.1:9");
+        properties.put("caravan.metabase.api-key", "mb_health_key");
+        properties.put("caravan.metabase.cards[0].name", "late");
+        properties.put("caravan.metabase.cards[0].id", "401");
+        properties.put("caravan.metabase.cards[0].schema", target);
+        properties.put("caravan.metabase.cards[0].max-age", maxAge);
+        properties.put("caravan.jobs.metabase-late.enabled", "false");
+        return properties;
+    }
+
+    @Test
+    void staleIs200AndDownIs503WithRedisStopped() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path dir = Files.createTempDirectory("caravan-health-redis");
+        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(cli(port, "PING")));
+        Map<String, Object> properties = withCard("1s");
+        properties.put("spring.data.redis.port", String.valueOf(port));
+        properties.put("spring.data.redis.timeout", "500ms");
+        hub = Hubs.start(schema, properties);
+
+        HttpResponse<String> stale = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get("/actuator/health/readiness"),
+                r -> r.body().contains("\"status\":\"STALE\""));
+        assertThat(stale.statusCode()).as("stale data is still served").isEqualTo(200);
+
+        cli(port, "SHUTDOWN", "NOSAVE");
+        redis.waitFor(10, TimeUnit.SECONDS);
+
+        HttpResponse<String> down = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get("/actuator/health/readiness"),
+                r -> r.body().contains("\"status\":\"DOWN\""));
+        assertThat(down.statusCode()).as("readiness DOWN takes the hub out of the load balancer").isEqualTo(503);
+        HttpResponse<String> all = get("/actuator/health");
+        assertThat(all.body()).contains("\"status\":\"DOWN\"");
+        assertThat(all.statusCode()).isEqualTo(503);
+        HttpResponse<String> liveness = get("/actuator/health/liveness");
+        assertThat(liveness.statusCode()).as("the process itself is fine: no restart").isEqualTo(200);
+        assertThat(liveness.body()).contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void readinessSaysDownWithinSecondsWhilePostgresqlIsUnreachableAndUpSoonAfter() throws Exception {
+        proxy = new CuttableProxy(TestEnvironment.PG_HOST, Integer.parseInt(TestEnvironment.PG_PORT));
+        Map<String, Object> properties = withCard("1d");
+        properties.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestEnvironment.PG_DATABASE
+                + "?currentSchema=" + schema);
+        hub = Hubs.start(schema, properties);
+        HttpResponse<String> up = get("/actuator/health/readiness");
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+        assertThat(up.body()).contains("\"status\":\"UP\"");
+
+        proxy.cut();
+        for (int probe = 0; probe < 3; probe++) {
+            long start = System.nanoTime();
+            HttpResponse<String> down = get("/actuator/health/readiness");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.printf("readiness probe %d during the outage: HTTP %d in %d ms%n", probe, down.statusCode(), took.toMillis());
+            assertThat(took).as("probe " + probe + " answered in " + took.toMillis() + " ms").isLessThan(Duration.ofSeconds(3));
+            assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+            assertThat(down.body()).contains("\"status\":\"DOWN\"");
+        }
+
+        proxy.restore();
+        long restored = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/actuator/health/readiness").statusCode() == 200);
+        Duration recovery = Duration.ofNanos(System.nanoTime() - restored);
+        System.out.printf("readiness UP %d ms after PostgreSQL came back%n", recovery.toMillis());
+        assertThat(recovery).as("UP again " + recovery.toMillis() + " ms after PostgreSQL came back").isLessThan(Duration.ofSeconds(4));
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        String port = hub.getEnvironment().getProperty("local.server.port");
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(40)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cli(int port, String... command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
+        args.addAll(List.of(command));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes()).trim();
+        process.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+}

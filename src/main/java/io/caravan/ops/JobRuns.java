@@ -91,6 +91,12 @@ public class JobRuns {
      */
     Run beginManual(Job job) {
         JobLock lock = JobLock.tryAcquire(dataSource, schema, job.name());
+        // A run that has just ended marks its row before it lets go of the lock (so the abandoned-run sweep never
+        // takes a live run for a dead one): give such a run a moment before calling the job busy.
+        for (int retry = 0; lock == null && retry < 5; retry++) {
+            sleep(100);
+            lock = JobLock.tryAcquire(dataSource, schema, job.name());
+        }
         if (lock == null) {
             throw new JobAlreadyRunningException(job.name());
         }
@@ -144,6 +150,14 @@ public class JobRuns {
             runs.find(run.id).ifPresent(finished -> events.publishEvent(new JobFinishedEvent(finished)));
         } catch (RuntimeException e) {
             LOG.error("Job {} run {} ended {} but could not be recorded: {}", job.name(), run.id, status, Secrets.describe(e));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -115,7 +115,9 @@ public class MetabaseSync {
     public void failed(Exchange exchange) {
         Long syncRun = exchange.getProperty(MetabaseHeaders.SYNC_RUN, Long.class);
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (syncRun != null && exchange.getProperty(FAILED) == null) {
+        // A step after a committed load failed: the data is there and sync_runs already says so.
+        boolean loaded = exchange.getProperty(MetabaseHeaders.LOADED) != null;
+        if (syncRun != null && !loaded && exchange.getProperty(FAILED) == null) {
             runs.failed(syncRun, message(exchange, error));
             exchange.setProperty(FAILED, true);
         }
@@ -180,7 +182,7 @@ public class MetabaseSync {
                     breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS,
                             error == null ? new IllegalStateException("failed") : error);
                 }
-                if (exchange.getProperty(FAILED) == null) {
+                if (exchange.getProperty(FAILED) == null && exchange.getProperty(MetabaseHeaders.LOADED) == null) {
                     runs.failed(syncRun, message(exchange, error));
                 }
                 finish("failed");

@@ -48,6 +48,7 @@ import org.springframework.test.context.TestPropertySource;
 class MetabaseCardRouteTest {
 
     static final WireMockServer metabase = new WireMockServer(options().dynamicPort());
+    static final String API_KEY = "mb_route_key_9f1c";
     static final String TARGET = "mbroute_" + UUID.randomUUID().toString().substring(0, 8);
 
     static {
@@ -57,7 +58,7 @@ class MetabaseCardRouteTest {
     @DynamicPropertySource
     static void cards(DynamicPropertyRegistry properties) {
         properties.add("caravan.metabase.url", metabase::baseUrl);
-        properties.add("caravan.metabase.api-key", () -> "mb_route_key");
+        properties.add("caravan.metabase.api-key", () -> API_KEY);
         properties.add("caravan.metabase.retries", () -> "1");
         properties.add("mbroute.schema", () -> TARGET);
         properties.add("caravan.metabase.cards[0].name", () -> "routed");
@@ -85,6 +86,8 @@ class MetabaseCardRouteTest {
     JobRunRepository runs;
     @Autowired
     JdbcTemplate jdbc;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
 
     MockEndpoint journey;
     static boolean advised;
@@ -153,6 +156,14 @@ class MetabaseCardRouteTest {
     }
 
     @Test
+    void aCardsRouteFromTheSettingsIsItsJobWithItsDescription() {
+        Job job = registry.get("metabase-routed");
+        assertThat(job.routeId()).isEqualTo("metabase-routed");
+        assertThat(job.cron()).isEqualTo("0 0 9 * * ?");
+        assertThat(job.description()).isEqualTo("Syncs Metabase card 401 into " + TARGET + ".routed (replace)");
+    }
+
+    @Test
     void aTemplatedRouteInARouteFileIsTheCardsRouteAndJob() {
         Job job = registry.get("metabase-declared");
         assertThat(job.routeId()).isEqualTo("metabase-declared");
@@ -166,6 +177,20 @@ class MetabaseCardRouteTest {
 
         assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");
         assertThat(jdbc.queryForList("SELECT code FROM " + TARGET + ".declared ORDER BY code", String.class)).containsExactly("ab", "cd");
+    }
+
+    @Test
+    void theApiKeyIsInNoEndpointUriRouteDumpOrMetric() throws Exception {
+        assertThat(camel.getEndpoints()).isNotEmpty().allSatisfy(endpoint -> assertThat(endpoint.getEndpointUri()).doesNotContain(API_KEY));
+        String routes = ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinitions().toString();
+        assertThat(routes).contains("metabase:card/").contains("pgload:");
+        assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(route.getEndpoint().getEndpointUri() + route.getDescription())
+                .doesNotContain(API_KEY));
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("routeId=\"metabase-routed\"").doesNotContain(API_KEY);
+        assertThat(routes).doesNotContain(API_KEY);
     }
 
     private long events() {

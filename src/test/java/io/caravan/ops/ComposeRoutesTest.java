@@ -36,7 +36,8 @@ import org.springframework.test.context.TestPropertySource;
  */
 @HubTest
 // A property the route loader reads while the environment is prepared, so not a @DynamicPropertySource.
-@TestPropertySource(properties = "caravan.routes.dir=src/test/resources/example-routes")
+// caravan.flow.metabase is derived from caravan.metabase.url while the environment is prepared, before dynamic properties.
+@TestPropertySource(properties = {"caravan.routes.dir=src/test/resources/example-routes", "caravan.flow.metabase=true"})
 class ComposeRoutesTest {
 
     static final WireMockServer metabase = new WireMockServer(options().dynamicPort());

@@ -1,9 +1,6 @@
 package io.caravan.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.metabase.MetabaseProperties;
-import io.caravan.ops.JobHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -12,9 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Configuration;
@@ -31,34 +26,25 @@ public class CacheWarmer {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final MetabaseProperties metabase;
-    private final ObjectMapper json;
     private final MeterRegistry meters;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    public CacheWarmer(MetabaseProperties metabase, ObjectMapper json, MeterRegistry meters) {
+    public CacheWarmer(MetabaseProperties metabase, MeterRegistry meters) {
         this.metabase = metabase;
-        this.json = json;
         this.meters = meters;
     }
 
-    /** The warm-up after a {@code dataset.changed} event; the body is the event's JSON. */
-    public int warmAfterInvalidation(String event) throws Exception {
-        JsonNode urls = json.readTree(event).path("warmUrls");
-        Set<URI> targets = new LinkedHashSet<>();
-        urls.forEach(url -> targets.add(URI.create(url.asText())));
-        return warm(targets);
-    }
-
-    /** The hourly job: every warm URL of every card. */
-    public void warmAll(Exchange exchange) {
+    /** Every enabled card's warm-urls (the hourly cache-warm job's list). */
+    public Set<URI> allCardUrls() {
         Set<URI> targets = new LinkedHashSet<>();
         metabase.cards().stream().filter(MetabaseProperties.Card::enabled).map(MetabaseProperties.Card::warmUrls)
                 .forEach(targets::addAll);
-        exchange.getMessage().setHeader(JobHeaders.ROWS, warm(targets));
+        return targets;
     }
 
-    int warm(Set<URI> targets) {
+    /** GETs each URL once; returns how many answered below 400. */
+    public int warm(Set<URI> targets) {
         int warmed = 0;
         for (URI target : targets) {
             String outcome;

@@ -51,17 +51,51 @@ public class CardLoader {
     }
 
     /**
+     * The whole load as one call — metadata, drift check, export, load — for code outside a route (the benchmark, a
+     * test); the {@code metabase-card} route runs the same pieces as its steps.
+     *
      * @param inTransaction runs inside the load's transaction after the target changed (sync_runs, outbox)
      */
     public Loaded load(Card card, Consumer<Loaded> inTransaction) throws IOException {
-        List<CardColumns.Column> columns = CardColumns.fromMetadata(card, client.columns(card));
-        String postgis = card.geometry().isEmpty() ? null : postgisSchema(card);
+        List<CardColumns.Column> columns = columns(card);
+        SchemaDrift drift = checkDrift(card, columns);
+        return client.export(card, export -> load(card, columns, drift, CardColumns.inHeaderOrder(card, columns, export.header()),
+                export, inTransaction));
+    }
+
+    /** The card's columns from its Metabase metadata, checked as PostgreSQL columns. */
+    public List<CardColumns.Column> columns(Card card) throws IOException {
+        return CardColumns.fromMetadata(card, client.columns(card));
+    }
+
+    /**
+     * How the card's columns differ from its table; under drift policy {@code fail} a difference is an error that
+     * keeps the table as it is. Also checks that PostGIS is there when the card has geometry columns.
+     */
+    public SchemaDrift checkDrift(Card card, List<CardColumns.Column> columns) throws ExportException {
+        if (!card.geometry().isEmpty()) {
+            postgisSchema(card);
+        }
         SchemaDrift drift = SchemaDrift.between(existingColumns(card), columns);
         if (!drift.isEmpty() && card.drift() == MetabaseProperties.Drift.FAIL) {
             throw new ExportException(card.name(), "the card's columns changed since the last load: " + drift
                     + ". Drift policy is 'fail', so " + card.qualifiedTable()
                     + " is kept as it was (set drift: evolve to follow the card, or fix the card)");
         }
+        return drift;
+    }
+
+    /**
+     * Loads a checked export stream: COPY into staging (or the replace's new table), then the target changes and
+     * {@code inTransaction} runs, all in one transaction. The stream is read to its end or the load fails.
+     *
+     * @param columns the card's columns (metadata order)
+     * @param drift   what {@link #checkDrift} found
+     * @param ordered the columns in the export's header order
+     */
+    public Loaded load(Card card, List<CardColumns.Column> columns, SchemaDrift drift, List<CardColumns.Column> ordered,
+                       ExportStream export, Consumer<Loaded> inTransaction) throws IOException {
+        String postgis = card.geometry().isEmpty() ? null : postgisSchema(card);
         ensureSchema(card);
         Map<String, String> existing = existingColumns(card);
         boolean swap = card.mode() == Mode.REPLACE && canSwap(card, existing);
@@ -70,34 +104,31 @@ public class CardLoader {
             return transactions.execute(status -> {
                 Connection connection = DataSourceUtils.getConnection(dataSource);
                 try {
-                    return client.export(card, export -> {
-                        List<CardColumns.Column> ordered = CardColumns.inHeaderOrder(card, columns, export.header());
-                        long rows = swap ? copy(card, connection, loadingTable(card, columns, existing, drift, connection), ordered, export)
-                                : copy(card, connection, stagingTable(card, ordered, connection), ordered, export);
-                        if (rows != export.rows()) {
-                            throw new ExportException(card.name(), "COPY loaded " + rows + " rows but the export had " + export.rows());
-                        }
-                        if (rows >= rowLimit) {
-                            throw new ExportException(card.name(), "the export has " + rows + " rows, Metabase's export cap ("
-                                    + "caravan.metabase.row-limit): Metabase cuts results there silently, so the rest is missing."
-                                    + " Slice the card with a native template-tag parameter, or raise MB_DOWNLOAD_ROW_LIMIT and row-limit");
-                        }
-                        if (rows == 0 && card.mode() == Mode.REPLACE && !card.allowEmpty()) {
-                            throw new ExportException(card.name(), "Metabase returned no rows; " + card.qualifiedTable()
-                                    + " is kept (set allow-empty: true if an empty result is valid)");
-                        }
-                        long changed;
-                        if (swap) {
-                            swapIn(card, connection, postgis);
-                            changed = rows;
-                        } else {
-                            prepareTarget(card, connection, columns, drift, postgis);
-                            changed = write(card, connection, ordered, postgis);
-                        }
-                        Loaded loaded = new Loaded(card.mode() == Mode.UPSERT ? changed : rows, export.bytes(), ordered, drift);
-                        inTransaction.accept(loaded);
-                        return loaded;
-                    });
+                    long rows = swap ? copy(card, connection, loadingTable(card, columns, existing, drift, connection), ordered, export)
+                            : copy(card, connection, stagingTable(card, ordered, connection), ordered, export);
+                    if (rows != export.rows()) {
+                        throw new ExportException(card.name(), "COPY loaded " + rows + " rows but the export had " + export.rows());
+                    }
+                    if (rows >= rowLimit) {
+                        throw new ExportException(card.name(), "the export has " + rows + " rows, Metabase's export cap ("
+                                + "caravan.metabase.row-limit): Metabase cuts results there silently, so the rest is missing."
+                                + " Slice the card with a native template-tag parameter, or raise MB_DOWNLOAD_ROW_LIMIT and row-limit");
+                    }
+                    if (rows == 0 && card.mode() == Mode.REPLACE && !card.allowEmpty()) {
+                        throw new ExportException(card.name(), "Metabase returned no rows; " + card.qualifiedTable()
+                                + " is kept (set allow-empty: true if an empty result is valid)");
+                    }
+                    long changed;
+                    if (swap) {
+                        swapIn(card, connection, postgis);
+                        changed = rows;
+                    } else {
+                        prepareTarget(card, connection, columns, drift, postgis);
+                        changed = write(card, connection, ordered, postgis);
+                    }
+                    Loaded loaded = new Loaded(card.mode() == Mode.UPSERT ? changed : rows, export.bytes(), ordered, drift);
+                    inTransaction.accept(loaded);
+                    return loaded;
                 } catch (IOException e) {
                     failure.set(e);
                     throw new Unchecked(e);

@@ -51,6 +51,11 @@ public final class ExportStream extends InputStream {
         return rows;
     }
 
+    /** Whether Metabase's stream was read to its end. */
+    boolean atEnd() {
+        return eof && position == limit;
+    }
+
     /** Bytes read from Metabase, header included. */
     long bytes() {
         return bytes;

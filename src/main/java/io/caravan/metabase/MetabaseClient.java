@@ -67,7 +67,7 @@ public class MetabaseClient implements AutoCloseable {
     /** The card's result columns ({@code result_metadata}), in the card's order. */
     public List<Column> columns(MetabaseProperties.Card card) throws IOException {
         String path = "/api/card/" + card.id() + "?ignore_view=true";
-        return call(card, () -> new HttpGet(uri(path)), response -> {
+        return call(card, () -> new HttpGet(uri(path)), (request, response) -> {
             String body = text(response.getEntity());
             JsonNode metadata;
             try {
@@ -91,18 +91,12 @@ public class MetabaseClient implements AutoCloseable {
     /** Streams {@code POST /api/card/{id}/query/csv} into {@code reader}, never holding the whole result. */
     public <T> T export(MetabaseProperties.Card card, ExportReader<T> reader) throws IOException {
         String path = "/api/card/" + card.id() + "/query/csv";
-        ObjectNode request = JSON.createObjectNode();
-        // Always explicit: format_rows defaulted to true in 0.49–0.5x and turns every value into a locale string.
-        request.put("format_rows", false);
-        request.set("parameters", JSON.readTree(card.parametersJson()));
-        String body = request.toString();
-        AtomicReference<HttpPost> sent = new AtomicReference<>();
+        String body = exportRequest(card);
         return call(card, () -> {
             HttpPost post = new HttpPost(uri(path));
             post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
-            sent.set(post);
             return post;
-        }, response -> {
+        }, (request, response) -> {
             HttpEntity entity = response.getEntity();
             if (entity == null) {
                 throw new ExportException(card.name(), "Metabase answered " + response.getCode() + " with no body");
@@ -117,10 +111,11 @@ public class MetabaseClient implements AutoCloseable {
                 try {
                     return reader.read(export);
                 } catch (IOException | RuntimeException e) {
-                    abort(sent.get());
+                    // Closing a chunked stream reads it to its end: a failed load would wait for the whole export.
+                    request.abort();
                     throw e;
                 } catch (Exception e) {
-                    abort(sent.get());
+                    request.abort();
                     throw new IOException(e.getMessage(), e);
                 }
             }
@@ -128,13 +123,77 @@ public class MetabaseClient implements AutoCloseable {
     }
 
     /**
-     * Closing a chunked stream reads it to its end, so a load that failed 20,000 rows into a ten-minute export waited
-     * those ten minutes before its run could end; aborting drops the connection at once.
+     * A streamed export handed to its reader outside this client: the header row is already read and checked (an error
+     * object or an HTML page instead of CSV fails here), the rows are read from {@link #stream()}. The owner closes it
+     * once the stream was read to its end, or aborts it — the connection is cut, not drained — when the load failed.
      */
-    private static void abort(HttpUriRequestBase request) {
-        if (request != null) {
-            request.abort();
+    public static final class Export implements AutoCloseable {
+        private final HttpUriRequestBase request;
+        private final CloseableHttpResponse response;
+        private final ExportStream stream;
+
+        private Export(HttpUriRequestBase request, CloseableHttpResponse response, ExportStream stream) {
+            this.request = request;
+            this.response = response;
+            this.stream = stream;
         }
+
+        public ExportStream stream() {
+            return stream;
+        }
+
+        /** Releases the connection of an export read to its end; one that was not is cut instead of drained. */
+        @Override
+        public void close() throws IOException {
+            if (stream.atEnd()) {
+                response.close();
+            } else {
+                abort();
+            }
+        }
+
+        /** Cuts the connection of an export that will not be read further. */
+        public void abort() {
+            request.cancel();
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // The exchange already failed; the socket is gone either way.
+            }
+        }
+    }
+
+    /** {@code POST /api/card/{id}/query/csv}, returned open: see {@link Export}. */
+    public Export open(MetabaseProperties.Card card) throws IOException {
+        String path = "/api/card/" + card.id() + "/query/csv";
+        String body = exportRequest(card);
+        return call(card, () -> {
+            HttpPost post = new HttpPost(uri(path));
+            post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+            return post;
+        }, (request, response) -> {
+            HttpEntity entity = response.getEntity();
+            if (entity == null) {
+                throw new ExportException(card.name(), "Metabase answered " + response.getCode() + " with no body");
+            }
+            String type = entity.getContentType() == null ? "" : entity.getContentType();
+            InputStream in = entity.getContent();
+            if (type.startsWith("text/html")) {
+                throw new ExportException(card.name(), "Metabase answered with an HTML page instead of CSV (a login page or a proxy?): "
+                        + ExportStream.snippet(new String(in.readNBytes(4096), StandardCharsets.UTF_8)));
+            }
+            ExportStream export = new ExportStream(in, card.name());
+            export.header();
+            return new Export(request, response, export);
+        }, true);
+    }
+
+    private static String exportRequest(MetabaseProperties.Card card) throws IOException {
+        ObjectNode request = JSON.createObjectNode();
+        // Always explicit: format_rows defaulted to true in 0.49–0.5x and turns every value into a locale string.
+        request.put("format_rows", false);
+        request.set("parameters", JSON.readTree(card.parametersJson()));
+        return request.toString();
     }
 
     private interface RequestFactory {
@@ -142,15 +201,24 @@ public class MetabaseClient implements AutoCloseable {
     }
 
     private interface ResponseHandler<T> {
-        T handle(CloseableHttpResponse response) throws IOException;
+        T handle(HttpUriRequestBase request, CloseableHttpResponse response) throws IOException;
     }
 
     private <T> T call(MetabaseProperties.Card card, RequestFactory factory, ResponseHandler<T> handler) throws IOException {
+        return call(card, factory, handler, false);
+    }
+
+    /** @param keepOpen the handler's result owns the response (a streamed export): it is not closed after a success */
+    private <T> T call(MetabaseProperties.Card card, RequestFactory factory, ResponseHandler<T> handler, boolean keepOpen)
+            throws IOException {
         boolean renewed = false;
         while (true) {
             HttpUriRequestBase request = factory.create();
             authenticate(request, card);
-            try (CloseableHttpResponse response = http.execute(request)) {
+            CloseableHttpResponse response = null;
+            boolean handedOver = false;
+            try {
+                response = http.execute(request);
                 int status = response.getCode();
                 if (status == 401) {
                     String body = text(response.getEntity());
@@ -171,13 +239,31 @@ public class MetabaseClient implements AutoCloseable {
                             ? new ExportException(card.name(), message, new IOException("HTTP " + status))
                             : new ExportException(card.name(), message);
                 }
-                return handler.handle(response);
+                T result = handler.handle(request, response);
+                handedOver = keepOpen;
+                return result;
             } catch (ExportException e) {
                 throw e;
             } catch (IOException e) {
                 throw new ExportException(card.name(), request.getMethod() + " " + request.getRequestUri().replaceAll("\\?.*", "")
                         + " failed: " + e, e);
+            } finally {
+                if (response != null && !handedOver) {
+                    if (keepOpen) {
+                        request.cancel(); // a failed export is cut, not drained
+                    }
+                    closeQuietly(response);
+                }
             }
+        }
+    }
+
+    /** Closing never replaces the error being reported (or the result being returned). */
+    private static void closeQuietly(CloseableHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // The connection is not reused anyway.
         }
     }
 

@@ -3,7 +3,6 @@ package io.caravan.metabase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
 import io.caravan.ops.JobRegistry;
-import io.caravan.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -44,11 +43,19 @@ public class MetabaseConfiguration {
         }
 
         @Bean
-        MetabaseSync metabaseSync(MetabaseProperties settings, DataSource dataSource, PlatformTransactionManager transactions,
-                                  MetabaseClient client, SyncRuns runs, Outbox outbox, DatasetFreshness freshness,
-                                  MeterRegistry meters) {
-            CardLoader loader = new CardLoader(dataSource, transactions, client, settings.rowLimit());
-            return new MetabaseSync(settings, loader, runs, outbox, freshness, meters);
+        CardLoader metabaseLoader(MetabaseProperties settings, DataSource dataSource, PlatformTransactionManager transactions,
+                                  MetabaseClient client) {
+            return new CardLoader(dataSource, transactions, client, settings.rowLimit());
+        }
+
+        @Bean
+        MetabaseSync metabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters) {
+            return new MetabaseSync(settings, runs, freshness, meters);
+        }
+
+        @Bean
+        DriftCheck driftCheck(MetabaseSync sync, CardLoader loader) {
+            return new DriftCheck(sync, loader);
         }
 
         /**
@@ -60,17 +67,24 @@ public class MetabaseConfiguration {
             return new CamelContextConfiguration() {
                 @Override
                 public void beforeApplicationStart(CamelContext camelContext) {
+                    // Before any route file is read: a card's route declared in a file is a job that starts disabled too.
+                    settings.cards().stream().filter(card -> !card.enabled()).forEach(card -> jobs.disableByDefault(card.job()));
                 }
 
                 @Override
                 public void afterApplicationStart(CamelContext camelContext) {
                     for (MetabaseProperties.Card card : settings.cards()) {
-                        if (!card.enabled()) {
-                            jobs.disableByDefault(card.job());
+                        if (camelContext.getRoute(card.job()) != null) {
+                            // A route file declared this card's route (a templatedRoute of metabase-card, or its own).
+                            continue;
                         }
                         TemplatedRouteBuilder.builder(camelContext, "metabase-card")
                                 .routeId(card.job())
                                 .parameter("name", card.name())
+                                .parameter("cardId", String.valueOf(card.id()))
+                                .parameter("schema", card.schema())
+                                .parameter("table", card.table())
+                                .parameter("mode", card.mode().name().toLowerCase())
                                 .parameter("cron", card.cron())
                                 .parameter("timeZone", card.timeZone())
                                 .parameter("description", card.description() != null ? card.description()

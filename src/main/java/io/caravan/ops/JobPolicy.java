@@ -35,12 +35,14 @@ final class JobPolicy extends RoutePolicySupport {
     private final JobRegistry registry;
     private final JobRuns runs;
     private final Scheduler scheduler;
+    private final Map<String, Object> templateParameters;
     private volatile Job job;
 
-    JobPolicy(JobRegistry registry, JobRuns runs, Scheduler scheduler) {
+    JobPolicy(JobRegistry registry, JobRuns runs, Scheduler scheduler, Map<String, Object> templateParameters) {
         this.registry = registry;
         this.runs = runs;
         this.scheduler = scheduler;
+        this.templateParameters = templateParameters;
     }
 
     @Override
@@ -70,6 +72,9 @@ final class JobPolicy extends RoutePolicySupport {
         ZoneId zone = ZoneId.of(String.valueOf(trigger.get("timeZone")));
         boolean enabled = registry.enabled(name);
         String description = route.getDescription() == null ? "" : route.getDescription();
+        for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
+            description = description.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
         job = new Job(name, quartz.getGroupName(), route.getRouteId(), quartz.getCron(), zone, enabled, description);
         dropReZonedTrigger(job);
     }

@@ -33,6 +33,9 @@ public class JobPolicyFactory implements RoutePolicyFactory {
                 return null;
             }
         }
-        return new JobPolicy(registry, runs, scheduler);
+        // A route made from a template keeps its description's {{parameters}} unresolved: the policy fills them in.
+        java.util.Map<String, Object> parameters = route instanceof RouteDefinition definition && definition.getTemplateParameters() != null
+                ? java.util.Map.copyOf(definition.getTemplateParameters()) : java.util.Map.of();
+        return new JobPolicy(registry, runs, scheduler, parameters);
     }
 }

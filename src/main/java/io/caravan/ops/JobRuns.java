@@ -142,14 +142,23 @@ public class JobRuns {
 
     private void finish(Job job, Run run, String status, Long rows, String error) {
         JobLock lock = run.lock;
+        boolean recorded = false;
         try (lock) {
             run.sample.stop(Timer.builder("caravan.job.duration").description("Duration of job runs")
                     .tag("job", job.name()).tag("status", status).register(meters));
             count(job.name(), status);
             runs.finish(run.id, status, rows, error);
-            runs.find(run.id).ifPresent(finished -> events.publishEvent(new JobFinishedEvent(finished)));
+            recorded = true;
         } catch (RuntimeException e) {
             LOG.error("Job {} run {} ended {} but could not be recorded: {}", job.name(), run.id, status, Secrets.describe(e));
+        }
+        // After the lock is released: a run that reads as finished can be started again at once, alerts or not.
+        if (recorded) {
+            try {
+                runs.find(run.id).ifPresent(finished -> events.publishEvent(new JobFinishedEvent(finished)));
+            } catch (RuntimeException e) {
+                LOG.error("Job {} run {} ended {}; its listeners failed: {}", job.name(), run.id, status, Secrets.describe(e));
+            }
         }
     }
 

@@ -83,7 +83,9 @@ class MetabaseResilienceTest {
     }
 
     private JobRun run() {
-        long id = jobs.startNow("metabase-overloaded");
+        // The previous run's row reads finished a moment before its lock is released.
+        long id = Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreException(io.caravan.ops.JobAlreadyRunningException.class)
+                .until(() -> jobs.startNow("metabase-overloaded"), started -> true);
         return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(id).orElseThrow(),
                 r -> !r.status().equals("running"));
     }

@@ -367,7 +367,9 @@ class MetabaseSyncTest {
     }
 
     private JobRun runJob(String job) {
-        return await(jobs.startNow(job));
+        // The previous run's row reads finished a moment before its lock is released.
+        return await(Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).ignoreException(io.caravan.ops.JobAlreadyRunningException.class)
+                .until(() -> jobs.startNow(job), id -> true));
     }
 
     private JobRun await(long id) {

@@ -26,8 +26,8 @@ cd "$(dirname "$0")/../.."
 RUNS="${BENCH_RUNS:-5}"
 DEV_RUNS="${BENCH_DEV_RUNS:-2}"
 IDLE="${BENCH_IDLE:-10}"
-# The hub's production JVM options (docker/Dockerfile): one GC thread per core is plenty for an I/O-bound hub.
-JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=64m}"
+# The hub's production JVM options (docker/Dockerfile, which also adds class-data sharing).
+JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 OUT=target/bench-startup
 mkdir -p "$OUT"
 command -v curl >/dev/null || { echo "bench/startup needs curl" >&2; exit 1; }

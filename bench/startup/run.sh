@@ -11,9 +11,14 @@
 #   spring-boot:test-run     dev mode on embedded PostgreSQL and Redis (CARAVAN_EMBEDDED=always), from the mvnw
 #                            command to ready; its first run creates the data folder, later ones continue on it
 #
-# The fakes run in a JVM of their own (dev.caravan.BenchFakes) with the tests' PostgreSQL and Redis: the local ones,
+# The fakes run in a JVM of their own (BenchFakes.java) with the tests' PostgreSQL and Redis: the local ones,
 # or embedded ones when none answers, so this runs on a machine with only a JDK (and curl). Schemas bench_startup_*
 # are dropped at the end. Needs a built tree or Maven Central (it runs ./mvnw package).
+#
+# Where the time goes: StartupSteps.java prints the slowest start-up steps (Spring's BufferingApplicationStartup):
+#   java -cp "target/test-classes:target/classes:$(cat target/bench-startup/test.cp)" bench/startup/StartupSteps.java \
+#     --spring.config.additional-location=file:target/bench-startup/fakes.properties --caravan.db.schema=bench_startup_steps \
+#     --caravan.admin.token=x --server.port=0 --management.server.port=     (with the fakes running)
 #
 # Options (environment):
 #   BENCH_RUNS       runs per case (5)
@@ -38,7 +43,7 @@ JAR="$(ls target/caravan-*.jar | grep -v -- '-plain' | head -1)"
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/test.cp" >/dev/null
 
 rm -f "$OUT/fakes.properties"
-java -cp "target/test-classes:target/classes:$(cat "$OUT/test.cp")" dev.caravan.BenchFakes "$OUT/fakes.properties" \
+java -cp "target/test-classes:target/classes:$(cat "$OUT/test.cp")" bench/startup/BenchFakes.java "$OUT/fakes.properties" \
   >"$OUT/fakes.log" 2>&1 &
 FAKES=$!
 HUB=

@@ -48,7 +48,8 @@ public final class DevCaravan {
                 .run(args);
     }
 
-    static Map<String, Object> settings() {
+    /** Dev mode's settings: the fakes' addresses and credentials, every flow on, short schedules. */
+    public static Map<String, Object> settings() {
         Map<String, Object> dev = new LinkedHashMap<>();
         dev.put("caravan.admin.token", System.getenv().getOrDefault("CARAVAN_ADMIN_TOKEN", "dev"));
         dev.put("caravan.db.schema", "caravan_dev");

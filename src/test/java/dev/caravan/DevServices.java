@@ -19,7 +19,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
-import redis.embedded.RedisServer;
 
 /**
  * Dev mode's PostgreSQL and Redis. With {@code caravan.embedded=auto} (the default) a service the user configured
@@ -58,7 +57,7 @@ final class DevServices {
         boolean pgExplicit = explicit(environment, "spring.datasource.url", "PGHOST", "PGPORT");
         if (EmbeddedServices.useEmbedded(mode, pgExplicit, () -> EmbeddedServices.answers(postgres.host(), postgres.port()))) {
             Path data = Path.of(environment.getProperty("caravan.embedded.data-dir", DEFAULT_DATA_DIR));
-            EmbeddedPostgres pg = EmbeddedServices.startPostgres(data);
+            EmbeddedPostgres pg = EmbeddedServices.startPostgres(data, false);
             started.add(pg);
             PgAddress address = EmbeddedServices.address(pg);
             log.info("dev mode: embedded PostgreSQL {} on {} ({}); its data stays in {} for the next run (stop the hub and"
@@ -77,9 +76,9 @@ final class DevServices {
         boolean redisExplicit = explicit(environment, "spring.data.redis.host", "spring.data.redis.port",
                 "spring.data.redis.url", "REDIS_HOST", "REDIS_PORT");
         if (EmbeddedServices.useEmbedded(mode, redisExplicit, () -> EmbeddedServices.answers(redisHost, redisPort))) {
-            RedisServer redis = EmbeddedServices.startRedis();
-            started.add(redis::stop);
-            int port = redis.ports().get(0);
+            EmbeddedServices.Redis redis = EmbeddedServices.startRedis(false);
+            started.add(redis);
+            int port = redis.port();
             log.info("dev mode: embedded Redis on 127.0.0.1:{} ({}); it keeps nothing between runs", port,
                     EmbeddedServices.reason(mode, redisHost + ":" + redisPort));
             embedded.put("spring.data.redis.host", "127.0.0.1");

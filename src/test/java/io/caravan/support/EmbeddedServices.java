@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -121,6 +120,11 @@ public final class EmbeddedServices {
      * one it lives in a temporary folder removed when it stops.
      */
     public static EmbeddedPostgres startPostgres(Path dataDirectory) {
+        return startPostgres(dataDirectory, true);
+    }
+
+    /** As {@link #startPostgres(Path)}; without {@code stopAtExit} the caller stops it (dev mode: after the hub). */
+    public static EmbeddedPostgres startPostgres(Path dataDirectory, boolean stopAtExit) {
         try {
             boolean keep = dataDirectory != null;
             Path data = keep ? dataDirectory.toAbsolutePath() : Files.createTempDirectory("caravan-pg-");
@@ -133,6 +137,7 @@ public final class EmbeddedServices {
                     .setDataDirectory(data)
                     .setCleanDataDirectory(!keep)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(stopAtExit)
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("shared_buffers", "64MB")
                     .setServerConfig("synchronous_commit", "off")
@@ -173,16 +178,73 @@ public final class EmbeddedServices {
         }
     }
 
-    /** Starts a redis-server from embedded-redis's jar on a free loopback port, without persistence. */
-    public static RedisServer startRedis() {
+    /** A redis-server of embedded-redis's, without persistence, on a loopback port. */
+    public static final class Redis implements AutoCloseable {
+
+        private final Process process;
+        private final int port;
+
+        private Redis(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Starts the redis-server that embedded-redis ships on a free loopback port, without persistence. With
+     * {@code stopAtExit} a shutdown hook stops it; without, the caller does (dev mode: after the hub's own beans,
+     * which a shutdown hook of its own would race).
+     */
+    public static Redis startRedis(boolean stopAtExit) {
         try {
             int port = freePort();
-            RedisServer redis = new RedisServer(port, List.of(redisServerBinary().getAbsolutePath(), "--bind", "127.0.0.1",
-                    "--port", String.valueOf(port), "--save", "", "--appendonly", "no"), false);
-            redis.start();
+            File log = Files.createTempFile("caravan-redis-", ".log").toFile();
+            Process process = new ProcessBuilder(redisServerBinary().getAbsolutePath(), "--bind", "127.0.0.1",
+                    "--port", String.valueOf(port), "--save", "", "--appendonly", "no", "--daemonize", "no")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            Redis redis = new Redis(process, port);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    if ("PONG".equals(RedisCli.call("127.0.0.1", port, "PING"))) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    redis.close();
+                    throw new IOException("redis-server did not answer on port " + port + ": "
+                            + String.join(" | ", Files.readAllLines(log.toPath())));
+                }
+                Thread.sleep(50);
+            }
+            if (stopAtExit) {
+                Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "caravan-embedded-redis-stop"));
+            }
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start an embedded Redis: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting an embedded Redis", e);
         }
     }
 

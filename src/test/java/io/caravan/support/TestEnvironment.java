@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
-import redis.embedded.RedisServer;
 
 /**
  * Connection settings of the local PostgreSQL and Redis (environment variables, with the developer machine's
@@ -24,7 +23,7 @@ public final class TestEnvironment {
 
     private static final EmbeddedServices.Mode MODE = EmbeddedServices.mode();
     private static final EmbeddedPostgres EMBEDDED_PG = embeddedPostgres();
-    private static final RedisServer EMBEDDED_REDIS = embeddedRedis();
+    private static final EmbeddedServices.Redis EMBEDDED_REDIS = embeddedRedis();
 
     public static final String PG_HOST = EMBEDDED_PG != null ? "127.0.0.1" : env("PGHOST", "127.0.0.1");
     public static final String PG_PORT = EMBEDDED_PG != null ? String.valueOf(EMBEDDED_PG.getPort()) : env("PGPORT", "5432");
@@ -32,7 +31,7 @@ public final class TestEnvironment {
     public static final String PG_USER = EMBEDDED_PG != null ? EmbeddedServices.USER : env("PGUSER", "postgres");
     public static final String PG_PASSWORD = EMBEDDED_PG != null ? "" : env("PGPASSWORD", "");
     public static final String REDIS_HOST = EMBEDDED_REDIS != null ? "127.0.0.1" : env("REDIS_HOST", "127.0.0.1");
-    public static final int REDIS_PORT = EMBEDDED_REDIS != null ? EMBEDDED_REDIS.ports().get(0)
+    public static final int REDIS_PORT = EMBEDDED_REDIS != null ? EMBEDDED_REDIS.port()
             : Integer.parseInt(env("REDIS_PORT", "6379"));
 
     private TestEnvironment() {
@@ -51,15 +50,15 @@ public final class TestEnvironment {
         return postgres;
     }
 
-    private static RedisServer embeddedRedis() {
+    private static EmbeddedServices.Redis embeddedRedis() {
         String host = env("REDIS_HOST", "127.0.0.1");
         int port = Integer.parseInt(env("REDIS_PORT", "6379"));
         boolean explicit = isSet("REDIS_HOST") || isSet("REDIS_PORT");
         if (!EmbeddedServices.useEmbedded(MODE, explicit, () -> EmbeddedServices.answers(host, port))) {
             return null;
         }
-        RedisServer redis = EmbeddedServices.startRedis(); // stopped by its own shutdown hook
-        System.out.printf("Tests use an embedded Redis on 127.0.0.1:%d (%s)%n", redis.ports().get(0),
+        EmbeddedServices.Redis redis = EmbeddedServices.startRedis(true);
+        System.out.printf("Tests use an embedded Redis on 127.0.0.1:%d (%s)%n", redis.port(),
                 EmbeddedServices.reason(MODE, host + ":" + port));
         return redis;
     }

@@ -1,5 +1,4 @@
-package dev.caravan;
-
+import dev.caravan.DevCaravan;
 import io.caravan.support.TestEnvironment;
 import java.io.IOException;
 import java.io.Writer;
@@ -16,7 +15,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * For bench/startup: dev mode's three fakes (Metabase, Creators API, Telegram) in a JVM of their own, and the hub
+ * For bench/startup (run by run.sh with Java's source launcher on the test class path, so the test classes keep
+ * DevCaravan as their only main class, which spring-boot:test-run needs): dev mode's three fakes (Metabase, Creators API, Telegram) in a JVM of their own, and the hub
  * settings that configure every flow against them written to a properties file (args[0]) for
  * {@code --spring.config.additional-location}, with the tests' PostgreSQL and Redis ({@link TestEnvironment}: the
  * local ones, or embedded ones where none answers). Every job runs once a day at 03:00 so the measured hub stays

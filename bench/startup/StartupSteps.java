@@ -1,5 +1,3 @@
-package dev.caravan;
-
 import io.caravan.CaravanApplication;
 import java.time.Duration;
 import java.util.Comparator;
@@ -10,7 +8,8 @@ import org.springframework.boot.context.metrics.buffering.StartupTimeline;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * For bench/startup: where the hub's start-up time goes. Starts the hub (arguments as for the jar) with Spring's
+ * For bench/startup (Java's source launcher on the test class path; not part of the build): where the hub's start-up
+ * time goes. Starts the hub (arguments as for the jar) with Spring's
  * BufferingApplicationStartup, prints the slowest steps once it is ready (a bean's time includes the beans it
  * made), then stops it.
  */

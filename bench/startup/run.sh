@@ -4,10 +4,12 @@
 # 03:00, so the hub is idle once up. Target: <= 5 s to ready and <= 350 MB idle RSS on an idle 2-core machine.
 #
 # Cases, each BENCH_RUNS times (min / median / max):
+#   jar, JVM defaults        the migrated case with the JVM's own defaults (G1, C2), for comparison
 #   jar, fresh database      a new schema each run: Flyway migrates everything, Quartz's tables included
 #   jar, migrated database   one schema migrated before: Flyway only validates
-#   jar + CDS                as above with the class-data-sharing archive of a training run
-#                            (-XX:ArchiveClassesAtExit with -Dspring.context.exit=onRefresh, as docker/Dockerfile does)
+#   jar + CDS                as above with the class-data-sharing archive of a training run: one start to ready
+#                            and a stop under -XX:ArchiveClassesAtExit (docker/Dockerfile: the container's first
+#                            run, -XX:+AutoCreateSharedArchive)
 #   spring-boot:test-run     dev mode on embedded PostgreSQL and Redis (CARAVAN_EMBEDDED=always), from the mvnw
 #                            command to ready; its first run creates the data folder, later ones continue on it
 #
@@ -24,6 +26,8 @@
 #   BENCH_RUNS       runs per case (5)
 #   BENCH_DEV_RUNS   spring-boot:test-run runs (2; 0 to skip)
 #   BENCH_IDLE       seconds after ready before the RSS is read (10)
+#   BENCH_BASELINE   1 (default) to include the JVM-defaults case, 0 to skip it
+#   BENCH_PLAIN      1 (default) to include the jar without CDS, 0 to skip it
 #   BENCH_JAVA_OPTS  JVM options of every hub run (default: the Dockerfile's, see below)
 # The machine is shared: the load average is printed before and after; compare figures only at similar load.
 set -euo pipefail
@@ -143,21 +147,28 @@ run_case() { # label, schema-kind (fresh|migrated), JVM options...
   stats "$label: idle RSS MB" "${rss[@]}"
 }
 
-echo "JVM options: $JAVA_OPTS"
-echo "== jar"
-run_case "fresh database" fresh
-hub "$OUT/hub-migrate.log" bench_startup_migrated >/dev/null # make sure the migrated schema exists
-run_case "migrated database" migrated
+hub "$OUT/hub-migrate.log" bench_startup_migrated >/dev/null # migrate the schema the "migrated" cases use
+if [ "${BENCH_BASELINE:-1}" = 1 ]; then
+  echo "== jar, JVM defaults (G1, C2), for comparison"
+  OPTS_SAVED="$JAVA_OPTS"; JAVA_OPTS=""
+  run_case "defaults, migrated database" migrated
+  JAVA_OPTS="$OPTS_SAVED"
+fi
+if [ "${BENCH_PLAIN:-1}" = 1 ]; then
+  echo "== jar, JVM options: $JAVA_OPTS"
+  run_case "fresh database" fresh
+  run_case "migrated database" migrated
+fi
 
 echo "== jar with class-data sharing"
 rm -rf "$OUT/cds"
 java -Djarmode=tools -jar "$JAR" extract --destination "$OUT/cds" >/dev/null
 CDS_JAR="$(ls "$OUT"/cds/caravan-*.jar)"
-# shellcheck disable=SC2086
-java $JAVA_OPTS -XX:ArchiveClassesAtExit="$OUT/cds/caravan.jsa" -Dspring.context.exit=onRefresh -jar "$CDS_JAR" \
-  --spring.config.additional-location="file:$OUT/fakes.properties" --caravan.db.schema=bench_startup_migrated \
-  --caravan.admin.token=bench --server.port=0 --management.server.port= >"$OUT/cds-training.log" 2>&1
 JAR_PLAIN="$JAR"; JAR="$CDS_JAR"
+# Training: one whole start to ready, then a normal stop, which writes the archive. It holds every class of the
+# start-up, Camel's routes and Tomcat's start included, which a -Dspring.context.exit=onRefresh run stops before.
+hub "$OUT/cds-training.log" bench_startup_migrated -XX:ArchiveClassesAtExit="$OUT/cds/caravan.jsa" >/dev/null
+[ -f "$OUT/cds/caravan.jsa" ] || { echo "the training run wrote no archive; see $OUT/cds-training.log" >&2; exit 1; }
 run_case "CDS, fresh database" fresh -XX:SharedArchiveFile="$OUT/cds/caravan.jsa"
 run_case "CDS, migrated database" migrated -XX:SharedArchiveFile="$OUT/cds/caravan.jsa"
 JAR="$JAR_PLAIN"

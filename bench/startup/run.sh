@@ -52,6 +52,7 @@ java -cp "target/test-classes:target/classes:$(cat "$OUT/test.cp")" bench/startu
 FAKES=$!
 HUB=
 cleanup() {
+  set +e
   [ -n "$HUB" ] && kill "$HUB" 2>/dev/null && wait "$HUB" 2>/dev/null
   # a hub started inside $(...) is known only by its pid file
   [ -f "$OUT/hub.pid" ] && kill "$(cat "$OUT/hub.pid")" 2>/dev/null

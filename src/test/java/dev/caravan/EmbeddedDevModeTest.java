@@ -62,7 +62,9 @@ class EmbeddedDevModeTest {
             FakeTelegram.Sent post = await("a deal posted").atMost(LIMIT).pollInterval(Duration.ofMillis(500))
                     .until(() -> firstChannelPostAfter(started), Optional::isPresent).orElseThrow();
             assertThat(post.text()).contains("%");
-            assertThat(count(jdbc, "SELECT count(*) FROM caravan_dev.telegram_posts")).isPositive();
+            // The hub records the post once Telegram's answer is back: a moment after the fake has it.
+            await("the post recorded").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> count(jdbc, "SELECT count(*) FROM caravan_dev.telegram_posts"), rows -> rows > 0);
             assertThat(RedisCli.call("127.0.0.1", redisPort, "PING")).isEqualTo("PONG");
 
             String port = hub.getEnvironment().getProperty("local.server.port");

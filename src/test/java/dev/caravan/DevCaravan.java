@@ -7,14 +7,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Dev mode: {@code ./mvnw spring-boot:test-run}. The hub against the local PostgreSQL and Redis, with in-process
- * fakes of Metabase, Amazon's Creators API and the Telegram Bot API, and every job on a short schedule.
- * Environment variables still win over these settings.
+ * Dev mode: {@code ./mvnw spring-boot:test-run}. The hub against the local PostgreSQL and Redis (embedded ones where
+ * none answers and none is configured: {@link DevServices}), with in-process fakes of Metabase, Amazon's Creators
+ * API and the Telegram Bot API, and every job on a short schedule. Environment variables still win over these
+ * settings.
  */
 public final class DevCaravan {
 
@@ -22,10 +25,18 @@ public final class DevCaravan {
     }
 
     public static void main(String[] args) {
+        start(args);
+    }
+
+    /** The dev-mode hub, as {@code main} starts it (tests start it with their own arguments). */
+    public static ConfigurableApplicationContext start(String... args) {
         Map<String, Object> dev = settings();
-        new SpringApplicationBuilder(CaravanApplication.class, DevConfiguration.class)
-                .initializers(context -> context.getEnvironment().getPropertySources().addAfter(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new MapPropertySource("caravanDev", dev)))
+        return new SpringApplicationBuilder(CaravanApplication.class, DevConfiguration.class)
+                .initializers(context -> {
+                    context.getEnvironment().getPropertySources().addAfter(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new MapPropertySource("caravanDev", dev));
+                    DevServices.prepare(context, dev);
+                })
                 .listeners(event -> {
                     if (event instanceof org.springframework.boot.context.event.ApplicationReadyEvent ready) {
                         String port = ready.getApplicationContext().getEnvironment().getProperty("local.server.port");
@@ -37,7 +48,8 @@ public final class DevCaravan {
                 .run(args);
     }
 
-    static Map<String, Object> settings() {
+    /** Dev mode's settings: the fakes' addresses and credentials, every flow on, short schedules. */
+    public static Map<String, Object> settings() {
         Map<String, Object> dev = new LinkedHashMap<>();
         dev.put("caravan.admin.token", System.getenv().getOrDefault("CARAVAN_ADMIN_TOKEN", "dev"));
         dev.put("caravan.db.schema", "caravan_dev");
@@ -51,9 +63,7 @@ public final class DevCaravan {
         card(dev, 2, "delivery-areas", FakeMetabase.DELIVERY_AREAS, "replace", "area_id", "45 * * * * ?");
         dev.put("caravan.metabase.cards[0].invalidate.patterns[0]", "dash:vendors:*");
         dev.put("caravan.metabase.cards[1].invalidate.tags[0]", "orders");
-        if (postgisReady()) {
-            dev.put("caravan.metabase.cards[2].geometry[0]", "polygon");
-        }
+        // caravan.metabase.cards[2].geometry[0] (polygon): where PostGIS can be had, see DevServices.
 
         dev.put("caravan.amazon.base-url", DevConfiguration.AMAZON.baseUrl());
         dev.put("caravan.amazon.token-url", DevConfiguration.AMAZON.baseUrl() + "/auth/o2/token");
@@ -90,22 +100,17 @@ public final class DevCaravan {
      * Delivery-area polygons load as PostGIS geometry when the extension can be had; without it they stay WKT text
      * rather than failing the card on a machine that lacks the Debian package.
      */
-    static boolean postgisReady() {
-        String url = "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/" + env("PGDATABASE", "test");
-        try (Connection connection = DriverManager.getConnection(url, env("PGUSER", "postgres"), env("PGPASSWORD", ""));
+    static boolean postgisReady(String jdbcUrl, String user, String password) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE EXTENSION IF NOT EXISTS postgis");
             return true;
         } catch (SQLException e) {
-            System.out.println("  dev mode: PostGIS is not available (" + e.getMessage().lines().findFirst().orElse("")
-                    + "); delivery-area polygons stay text. Debian: apt-get install postgresql-<version>-postgis-3");
+            LoggerFactory.getLogger(DevCaravan.class).info("dev mode: PostGIS is not available ({}); delivery-area polygons"
+                    + " stay text. Debian: apt-get install postgresql-<version>-postgis-3",
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             return false;
         }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static void card(Map<String, Object> dev, int index, String name, int id, String mode, String key, String cron) {

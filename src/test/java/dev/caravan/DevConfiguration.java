@@ -51,7 +51,8 @@ public class DevConfiguration {
         }
     }
 
-    @Bean
+    /** The fake outlives any one hub (it is static): not closed with this context, so a later hub in the JVM reaches it. */
+    @Bean(destroyMethod = "")
     FakeTelegram fakeTelegram() {
         return TELEGRAM;
     }

@@ -40,6 +40,8 @@ class DevModeTest {
 
     static final String SCHEMA = TestEnvironment.newSchema();
     static final String CARDS = SCHEMA + "_cards";
+    /** As in dev mode: polygons are geometry where PostGIS can be had (not on the embedded PostgreSQL), else text. */
+    static final boolean POSTGIS = TestEnvironment.postgisMissing() == null;
     static ConfigurableApplicationContext hub;
     static JdbcTemplate jdbc;
     static long startedAt;
@@ -55,6 +57,9 @@ class DevModeTest {
         }
         settings.put("caravan.metabase.cards[0].invalidate.patterns[0]", SCHEMA + ":dash:vendors:*");
         settings.put("caravan.metabase.cards[1].invalidate.tags[0]", SCHEMA + ":orders");
+        if (POSTGIS) {
+            settings.put("caravan.metabase.cards[2].geometry[0]", "polygon");
+        }
         startedAt = System.nanoTime();
         started = java.time.Instant.now();
         hub = Hubs.start(SCHEMA, settings, DevConfiguration.class);
@@ -92,7 +97,7 @@ class DevModeTest {
                 "SELECT count(DISTINCT vendor_id) FROM " + CARDS + ".vendors", Long.class));
         long catalogue = (long) FakeAmazon.CATEGORIES.size() * FakeAmazon.PRODUCTS_PER_CATEGORY;
         await("discovery ran at startup").atMost(Duration.ofSeconds(30)).until(() -> rows(SCHEMA + ".products"), count -> count == catalogue);
-        if (DevCaravan.postgisReady()) {
+        if (POSTGIS) {
             String postgis = jdbc.queryForObject("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
                     + " WHERE e.extname = 'postgis'", String.class);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM " + CARDS + ".delivery_areas WHERE \"" + postgis

@@ -9,14 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.caravan.outbox.Outbox;
+import io.caravan.support.EmbeddedServices;
 import io.caravan.support.Hubs;
+import io.caravan.support.RedisCli;
 import io.caravan.support.TestEnvironment;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Redis goes away while a dataset changes: the outbox keeps the invalidation and retries it, and once a Redis comes
- * back (a second redis-server of this test's own, restarted with its saved keys) the keys are dropped and the
+ * back (a second redis-server of this test's own, embedded-redis's binary, restarted with its saved keys) the keys are dropped and the
  * dataset's warm-up URL is fetched. Nothing is lost.
  */
 class RedisOutageTest {
@@ -107,18 +108,14 @@ class RedisOutageTest {
     }
 
     private void startRedis() throws Exception {
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+        redis = new ProcessBuilder(EmbeddedServices.redisServerBinary().getAbsolutePath(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(cli("PING")));
     }
 
-    private String cli(String... command) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
-        args.addAll(List.of(command));
-        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes()).trim();
-        process.waitFor(10, TimeUnit.SECONDS);
-        return out;
+    /** One command, answered as redis-cli prints it (integers and strings bare, arrays one item a line). */
+    private String cli(String... command) throws IOException {
+        return RedisCli.call("127.0.0.1", port, command);
     }
 }

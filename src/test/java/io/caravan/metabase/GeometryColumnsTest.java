@@ -25,7 +25,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Delivery-area polygons: WKT or GeoJSON columns named in {@code geometry} become PostGIS geometry with a GiST index;
- * in a database without PostGIS the sync fails saying so. (.ci/run installs Debian's postgis package.)
+ * in a database without PostGIS the sync fails saying so. The first needs PostGIS and is skipped, naming the package,
+ * where it cannot be created (the embedded PostgreSQL, or a PostgreSQL without it); .ci/run installs it.
  */
 class GeometryColumnsTest {
 
@@ -57,11 +58,8 @@ class GeometryColumnsTest {
 
     @Test
     void wktAndGeoJsonBecomeGeometryWithAGistIndex() throws Exception {
+        TestEnvironment.assumePostgis();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource(TestEnvironment.PG_DATABASE));
-        assertThat(jdbc.queryForList("SELECT name FROM pg_available_extensions WHERE name = 'postgis'", String.class))
-                .as("PostGIS must be installable here: apt-get install postgresql-<version>-postgis-3 (.ci/run does it)")
-                .isNotEmpty();
-        jdbc.execute("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public");
 
         CardLoader.Loaded loaded = load(TestEnvironment.PG_DATABASE);
 

@@ -17,6 +17,6 @@ public class OwnSchemaInitializer implements ApplicationContextInitializer<Confi
         // Lowest precedence after the test's own properties, so a test can still override any of these.
         context.getEnvironment().getPropertySources().addAfter("systemEnvironment",
                 new MapPropertySource("caravanTestSchema", properties));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> TestEnvironment.dropSchema(schema)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TestEnvironment.dropSchemaQuietly(schema)));
     }
 }

@@ -14,9 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -73,7 +71,7 @@ class HealthCodesTest {
             port = socket.getLocalPort();
         }
         Path dir = Files.createTempDirectory("caravan-health-redis");
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+        redis = new ProcessBuilder(io.caravan.support.EmbeddedServices.redisServerBinary().getAbsolutePath(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(cli(port, "PING")));
@@ -137,12 +135,7 @@ class HealthCodesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String cli(int port, String... command) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
-        args.addAll(List.of(command));
-        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes()).trim();
-        process.waitFor(10, TimeUnit.SECONDS);
-        return out;
+    private static String cli(int port, String... command) throws IOException {
+        return io.caravan.support.RedisCli.call("127.0.0.1", port, command);
     }
 }

@@ -11,7 +11,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** A redis-server of a test's own on a free port, which the test may stop and start (never the shared one). */
+/**
+ * A redis-server of a test's own on a free port, which the test may stop and start (never the shared one); the binary
+ * embedded-redis ships, so it runs on machines without Redis installed.
+ */
 public final class OwnRedis implements AutoCloseable {
 
     private final int port;
@@ -31,7 +34,7 @@ public final class OwnRedis implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+        process = new ProcessBuilder(EmbeddedServices.redisServerBinary().getAbsolutePath(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {

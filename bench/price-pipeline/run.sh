@@ -36,6 +36,6 @@ echo "uptime before: $(uptime)"
   -Dbench.warmup-rounds="${BENCH_WARMUP_ROUNDS:-3}" >/dev/null 2>&1 || status=$?
 echo "uptime after:  $(uptime)"
 # Surefire sends test output to its report file.
-grep -E '^(==|checked|throughput|items per|request sizes|history|over-quota|load average|bare UPDATE|daily count|cpu per item|cpu by thread)' \
+grep -E '^(==|checked|throughput|items per|request sizes|history|over-quota|load average|bare UPDATE|daily count|cpu per item|cpu by thread|cpu camel share)' \
   target/surefire-reports/io.caravan.amazon.PricePipelineBench-output.txt
 exit "${status:-0}"

@@ -22,6 +22,11 @@ public class AmazonFlow {
         this.jdbc = jdbc;
     }
 
+    /** The amazon-history-prune route's retention, as a PostgreSQL interval (e.g. "7776000 seconds"). */
+    public String historyRetention() {
+        return amazon.priceHistory().retention().toSeconds() + " seconds";
+    }
+
     /** Deletes price history older than caravan.amazon.price-history.retention (Amazon's licence limits caching). */
     public void pruneHistory(Exchange exchange) {
         Duration retention = amazon.priceHistory().retention();

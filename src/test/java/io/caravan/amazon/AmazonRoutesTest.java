@@ -29,6 +29,9 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,9 +47,14 @@ import org.springframework.test.context.TestPropertySource;
 @CamelSpringBootTest
 // Static, so the flow switches (read before dynamic properties) see the Amazon flow on.
 @TestPropertySource(properties = {"caravan.amazon.client-id=amzn1.application-oa2-client.routes",
-        "caravan.amazon.client-secret=routes-secret-value-3"})
+        "caravan.amazon.client-secret=" + AmazonRoutesTest.SECRET,
+        "caravan.telegram.token=" + AmazonRoutesTest.TOKEN,
+        "caravan.jobs.telegram-updates.enabled=false"})
+@ExtendWith(OutputCaptureExtension.class)
 class AmazonRoutesTest {
 
+    static final String SECRET = "routes-secret-value-3";
+    static final String TOKEN = "7123456789:AAHk_routes-Token-Value-0123456789";
     private static final int RATE = 20;
     private static final WireMockServer AMAZON = new WireMockServer(options().dynamicPort());
 
@@ -58,6 +66,7 @@ class AmazonRoutesTest {
     static void amazon(DynamicPropertyRegistry properties) {
         properties.add("caravan.amazon.base-url", () -> "http://localhost:" + AMAZON.port());
         properties.add("caravan.amazon.token-url", () -> "http://localhost:" + AMAZON.port() + "/auth/o2/token");
+        properties.add("caravan.telegram.base-uri", () -> "http://localhost:" + AMAZON.port());
         properties.add("caravan.amazon.requests-per-second", () -> String.valueOf(RATE));
         properties.add("caravan.amazon.checks.claim-size", () -> "20");
         properties.add("caravan.jobs.amazon-prices.enabled", () -> "false");
@@ -208,6 +217,27 @@ class AmazonRoutesTest {
                 .mapToObj(i -> "{\"asin\":\"B0FOUND%03d\",\"itemInfo\":{\"title\":{\"displayValue\":\"Item %d\"}}}".formatted(i, i)).toList());
         return "{\"searchResult\":{\"totalResultCount\":" + total + ",\"items\":[" + items + "]}}";
     }
+
+    @Test
+    void theSecretAndTheTokenAreInNoEndpointUriRouteOrMetricTagNorTheLog(CapturedOutput output) {
+        products(12);
+        AMAZON.stubFor(post("/catalog/v1/getItems").willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                .withBody("{\"type\":\"InternalFailure\",\"message\":\"boom for " + SECRET + "\"}")));
+        producer.send("direct:amazon-prices", exchange -> { });
+        producer.sendBodyAndHeader("telegram-gate:digest", "<b>hello</b>", "CaravanChatId", "-100555");
+
+        StringBuilder seen = new StringBuilder();
+        camel.getEndpoints().forEach(endpoint -> seen.append(endpoint.getEndpointUri()).append('\n'));
+        camel.getRoutes().forEach(route -> seen.append(route.getRouteId()).append(' ').append(route.getEndpoint().getEndpointUri())
+                .append(' ').append(route.getDescription()).append('\n'));
+        seen.append(applicationContext.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape());
+        assertThat(seen.toString()).contains("creators://getItems").contains("telegram-gate://digest")
+                .doesNotContain(SECRET).doesNotContain(TOKEN).doesNotContain("AAHk_routes");
+        assertThat(output.getAll()).contains("boom for").doesNotContain(SECRET).doesNotContain(TOKEN);
+    }
+
+    @Autowired
+    org.springframework.context.ApplicationContext applicationContext;
 
     @Test
     void twoRoutesCallingCreatorsAtOnceStayWithinTheRate() throws Exception {

@@ -6,12 +6,14 @@
 # Needs the local PostgreSQL the tests use (PGHOST/PGPORT/PGDATABASE/PGUSER). Prints items/s, items per request,
 # the load average before and after the run (the machine is shared; compare figures only at similar load), the CPU
 # time per item of the JVM, the PostgreSQL backends and the fake (less sensitive to the load than items/s), the rows/s
-# of a bare UPDATE of the same shape as the physical limit of the write and the pipeline's share of it, and, with the
+# of a bare UPDATE of the same shape as the physical limit of the write and the pipeline's share of it, Camel's own share
+# of the route threads' CPU (stack sampling), and, with the
 # limiter on, the fake's count of over-quota requests and the daily count kept in amazon_quota.
 #
 # Options (environment):
 #   BENCH_PRODUCTS        products due (100000)
-#   BENCH_THREADS         workers calling PriceChecks.run() at once, like instances or overlapping job runs (4)
+#   BENCH_THREADS         workers running the amazon-prices route at once (its quartz: replaced by direct:), like
+#                         instances or overlapping job runs (4)
 #   BENCH_CLAIM_SIZE      caravan.amazon.checks.claim-size: products claimed and written per transaction (1000)
 #   BENCH_CONCURRENCY     caravan.amazon.checks.concurrency: getItems calls in flight per instance (16)
 #   BENCH_RATE            requests/s with the limiter on (20)
@@ -36,6 +38,6 @@ echo "uptime before: $(uptime)"
   -Dbench.warmup-rounds="${BENCH_WARMUP_ROUNDS:-3}" >/dev/null 2>&1 || status=$?
 echo "uptime after:  $(uptime)"
 # Surefire sends test output to its report file.
-grep -E '^(==|checked|throughput|items per|request sizes|history|over-quota|load average|bare UPDATE|daily count|cpu per item|cpu by thread)' \
+grep -E '^(==|checked|throughput|items per|request sizes|history|over-quota|load average|bare UPDATE|daily count|cpu per item|cpu by thread|cpu camel share)' \
   target/surefire-reports/io.caravan.amazon.PricePipelineBench-output.txt
 exit "${status:-0}"

@@ -6,7 +6,9 @@ import io.caravan.ops.JobStateRepository;
 import io.caravan.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,10 +18,55 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Settings are always bound and validated; everything that talks to Amazon exists only with a client id. */
+/**
+ * Settings are always bound and validated, and the beans the amazon-*.yaml routes call always exist (so the route
+ * files load with the flow off); only what talks to Amazon — the client and its quota, behind {@code creators:} —
+ * exists with a client id.
+ */
 @Configuration
 @EnableConfigurationProperties({AmazonProperties.class, DealsProperties.class})
 public class AmazonConfiguration {
+
+    @Bean
+    PriceClaims priceClaims(AmazonProperties amazon, JdbcTemplate jdbc, TransactionTemplate tx) {
+        return new PriceClaims(amazon, jdbc, tx);
+    }
+
+    @Bean
+    PriceCalls priceCalls() {
+        return new PriceCalls();
+    }
+
+    @Bean
+    PriceWrite priceWrite(AmazonProperties amazon, DealsProperties deals, JdbcTemplate jdbc, TransactionTemplate tx,
+                          Outbox outbox, MeterRegistry meters) {
+        return new PriceWrite(amazon, deals, jdbc, tx, outbox, meters, Clock.systemUTC());
+    }
+
+    @Bean
+    PriceRun priceRun(AmazonProperties amazon, PriceClaims claims, JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox,
+                      JobStateRepository jobState, MeterRegistry meters) {
+        return new PriceRun(amazon, claims, jdbc, tx, outbox, jobState, meters);
+    }
+
+    /**
+     * The price checks' getItems calls in flight: the route's split runs on it, so concurrent runs in this instance
+     * together keep at most {@code caravan.amazon.checks.concurrency} calls out. Threads start on demand.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService amazonCalls(AmazonProperties amazon) {
+        AtomicInteger threadNumber = new AtomicInteger();
+        return Executors.newFixedThreadPool(amazon.checks().concurrency(), task -> {
+            Thread thread = new Thread(task, "amazon-getitems-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    Discovery discovery(AmazonProperties amazon, JdbcTemplate jdbc, MeterRegistry meters) {
+        return new Discovery(amazon, jdbc, meters);
+    }
 
     @Configuration
     @ConditionalOnExpression("'${caravan.amazon.client-id:}'.trim() != ''")
@@ -34,17 +81,6 @@ public class AmazonConfiguration {
         @Bean
         CreatorsApiClient creatorsApiClient(AmazonProperties amazon, ObjectMapper json, AmazonQuota quota, MeterRegistry meters) {
             return new CreatorsApiClient(amazon, json, quota, meters);
-        }
-
-        @Bean
-        PriceChecks priceChecks(AmazonProperties amazon, DealsProperties deals, CreatorsApiClient client, JdbcTemplate jdbc,
-                                TransactionTemplate tx, Outbox outbox, JobStateRepository jobState, MeterRegistry meters) {
-            return new PriceChecks(amazon, deals, client, jdbc, tx, outbox, jobState, meters, Clock.systemUTC());
-        }
-
-        @Bean
-        Discovery discovery(AmazonProperties amazon, CreatorsApiClient client, JdbcTemplate jdbc, MeterRegistry meters) {
-            return new Discovery(amazon, client, jdbc, meters);
         }
 
         @EventListener(ApplicationReadyEvent.class)

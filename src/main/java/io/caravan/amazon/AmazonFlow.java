@@ -3,36 +3,28 @@ package io.caravan.amazon;
 import io.caravan.ops.JobHeaders;
 import java.time.Duration;
 import org.apache.camel.Exchange;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * What the amazon-*.yaml routes call. Always present, so the routes load even when the flow is off (no
- * {@code caravan.amazon.client-id}); then no job is scheduled and a manual run says why nothing happens.
+ * The amazon-history-prune route's step. Like every bean the amazon-*.yaml routes call, always present, so the
+ * routes load even when the flow is off (no {@code caravan.amazon.client-id}); then {@code creators:} says why a
+ * manual run does nothing.
  */
 @Component("amazonFlow")
 public class AmazonFlow {
 
-    private final ObjectProvider<PriceChecks> priceChecks;
-    private final ObjectProvider<Discovery> discovery;
     private final AmazonProperties amazon;
     private final JdbcTemplate jdbc;
 
-    public AmazonFlow(ObjectProvider<PriceChecks> priceChecks, ObjectProvider<Discovery> discovery,
-                      AmazonProperties amazon, JdbcTemplate jdbc) {
-        this.priceChecks = priceChecks;
-        this.discovery = discovery;
+    public AmazonFlow(AmazonProperties amazon, JdbcTemplate jdbc) {
         this.amazon = amazon;
         this.jdbc = jdbc;
     }
 
-    public void checkPrices(Exchange exchange) {
-        exchange.getMessage().setHeader(JobHeaders.ROWS, required(priceChecks.getIfAvailable()).run());
-    }
-
-    public void discover(Exchange exchange) {
-        exchange.getMessage().setHeader(JobHeaders.ROWS, required(discovery.getIfAvailable()).run());
+    /** The amazon-history-prune route's retention, as a PostgreSQL interval (e.g. "7776000 seconds"). */
+    public String historyRetention() {
+        return amazon.priceHistory().retention().toSeconds() + " seconds";
     }
 
     /** Deletes price history older than caravan.amazon.price-history.retention (Amazon's licence limits caching). */
@@ -41,12 +33,5 @@ public class AmazonFlow {
         int deleted = jdbc.update("DELETE FROM price_history WHERE observed_at < now() - ?::interval",
                 retention.toSeconds() + " seconds");
         exchange.getMessage().setHeader(JobHeaders.ROWS, deleted);
-    }
-
-    private static <T> T required(T bean) {
-        if (bean == null) {
-            throw new IllegalStateException("the Amazon flow is off: set caravan.amazon.client-id and caravan.amazon.client-secret");
-        }
-        return bean;
     }
 }

@@ -2,33 +2,38 @@ package io.caravan.amazon;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.caravan.ops.JobHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The {@code amazon-discovery} job: pages searchItems through each active category (browse node and/or keywords)
- * and upserts what it finds into {@code products}. New products are due at once; known ones keep their schedule.
+ * The {@code amazon-discovery} route's steps: the active categories, each category's search headers, the upsert
+ * of each page's items into {@code products} (new ones due at once, known ones keep their schedule), a throttled
+ * page's retry. The route pages {@code creators:searchItems} through each category.
  */
 public class Discovery {
 
     private static final Logger log = LoggerFactory.getLogger(Discovery.class);
     /** searchItems serves pages 1–10 of 10 items. */
     static final int MAX_PAGES = 10;
-    /** A page throttled this often in a row fails the run: Amazon is refusing more than a burst. */
-    static final int MAX_THROTTLES_PER_PAGE = 3;
+    /** Throttles in a row on one category before its remaining pages wait for the next run. */
+    static final int MAX_THROTTLES = 3;
+    private static final String UPSERTED = "CaravanUpserted";
+    private static final String CATEGORY = "CaravanCategory";
+    private static final String THROTTLES = "CaravanThrottles";
 
     private final AmazonProperties amazon;
-    private final CreatorsApiClient client;
     private final JdbcTemplate jdbc;
     private final Counter discovered;
 
-    public Discovery(AmazonProperties amazon, CreatorsApiClient client, JdbcTemplate jdbc, MeterRegistry meters) {
+    public Discovery(AmazonProperties amazon, JdbcTemplate jdbc, MeterRegistry meters) {
         this.amazon = amazon;
-        this.client = client;
         this.jdbc = jdbc;
         this.discovered = Counter.builder("caravan_amazon_discovered_total").description("Products upserted by discovery")
                 .register(meters);
@@ -55,55 +60,80 @@ public class Discovery {
         }
     }
 
-    /** @return products upserted */
-    public int run() {
+    /** Route step: configured categories synced first, then the active ones as the body, one map per category. */
+    public void activeCategories(Exchange exchange) {
         // A run can come before the startup sync (an operator's or dev mode's first run): configured categories first.
         syncCategories();
-        int upserted = 0;
-        List<Map<String, Object>> categories = jdbc.queryForList("""
+        exchange.setProperty(UPSERTED, new AtomicInteger());
+        exchange.getMessage().setBody(jdbc.queryForList("""
                 SELECT id, slug, browse_node_id, keywords FROM categories WHERE active AND marketplace = ? ORDER BY id""",
-                amazon.marketplace());
-        Map<String, Integer> priorities = new java.util.HashMap<>();
-        amazon.categories().forEach(c -> priorities.put(c.slug(), c.priority()));
-        for (Map<String, Object> category : categories) {
-            for (int page = 1; page <= MAX_PAGES; page++) {
-                SearchResponse answer = search(category, page);
-                for (AmazonItem item : answer.items()) {
-                    upserted += jdbc.update("""
-                            INSERT INTO products (asin, marketplace, title, category_id, image_url, url, priority)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (asin, marketplace) DO UPDATE SET title = coalesce(EXCLUDED.title, products.title),
-                                category_id = EXCLUDED.category_id, image_url = coalesce(EXCLUDED.image_url, products.image_url),
-                                url = coalesce(EXCLUDED.url, products.url), priority = EXCLUDED.priority, updated_at = now()""",
-                            item.asin(), amazon.marketplace(), item.title(), category.get("id"), item.imageUrl(),
-                            withPartnerTag(item.url(), item.asin()), priorities.getOrDefault((String) category.get("slug"), 0));
-                }
-                if (answer.items().size() < 10 || page * 10 >= answer.totalResultCount()) {
-                    break;
-                }
-            }
-        }
-        discovered.increment(upserted);
-        log.info("Discovery upserted {} products in {} categories", upserted, categories.size());
-        return upserted;
+                amazon.marketplace()));
+    }
+
+    /** Route step per category: the search's headers for {@code creators:searchItems}, from page 1. */
+    @SuppressWarnings("unchecked")
+    public void firstPage(Exchange exchange) {
+        Map<String, Object> category = exchange.getMessage().getBody(Map.class);
+        exchange.setProperty(CATEGORY, category);
+        exchange.setProperty(THROTTLES, 0);
+        var message = exchange.getMessage();
+        message.setHeader(CreatorsEndpoint.BROWSE_NODE, category.get("browse_node_id"));
+        message.setHeader(CreatorsEndpoint.KEYWORDS, category.get("keywords"));
+        message.setHeader(CreatorsEndpoint.PAGE, 1);
+        message.setHeader(CreatorsEndpoint.MORE_PAGES, true);
     }
 
     /**
-     * One page; a 429 is waited out and the page asked again: the client's quota holds every call until the answer's
-     * {@code retryAfterSeconds} have passed (and slows down), so a throttle costs time, not the rest of the run.
+     * Route step after a page: body the {@link SearchResponse}; upserts its items into {@code products} (new ones due
+     * at once, known ones keep their schedule) and moves to the next page.
      */
-    private SearchResponse search(Map<String, Object> category, int page) {
-        for (int throttled = 0; ; throttled++) {
-            try {
-                return client.searchItems((String) category.get("browse_node_id"), (String) category.get("keywords"), page);
-            } catch (CreatorsApiException e) {
-                if (!e.throttled() || throttled >= MAX_THROTTLES_PER_PAGE) {
-                    throw e;
-                }
-                log.warn("Discovery: searchItems page {} of category {} was throttled (retry after {} s); asking again",
-                        page, category.get("slug"), e.retryAfterSeconds() == null ? 1 : e.retryAfterSeconds());
-            }
+    @SuppressWarnings("unchecked")
+    public void upsert(Exchange exchange) {
+        SearchResponse answer = exchange.getMessage().getBody(SearchResponse.class);
+        Map<String, Object> category = exchange.getProperty(CATEGORY, Map.class);
+        int priority = amazon.categories().stream().filter(c -> c.slug().equals(category.get("slug")))
+                .mapToInt(AmazonProperties.Category::priority).findFirst().orElse(0);
+        int upserted = 0;
+        for (AmazonItem item : answer.items()) {
+            upserted += jdbc.update("""
+                    INSERT INTO products (asin, marketplace, title, category_id, image_url, url, priority)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (asin, marketplace) DO UPDATE SET title = coalesce(EXCLUDED.title, products.title),
+                        category_id = EXCLUDED.category_id, image_url = coalesce(EXCLUDED.image_url, products.image_url),
+                        url = coalesce(EXCLUDED.url, products.url), priority = EXCLUDED.priority, updated_at = now()""",
+                    item.asin(), amazon.marketplace(), item.title(), category.get("id"), item.imageUrl(),
+                    withPartnerTag(item.url(), item.asin()), priority);
         }
+        exchange.getProperty(UPSERTED, AtomicInteger.class).addAndGet(upserted);
+        exchange.getMessage().setHeader(CreatorsEndpoint.PAGE, exchange.getMessage().getHeader(CreatorsEndpoint.PAGE, Integer.class) + 1);
+    }
+
+    /**
+     * Route step when a page was throttled (429): the same page is asked again, after the retryAfterSeconds every
+     * {@code creators:} call now waits; after {@value #MAX_THROTTLES} throttles in a row the category's remaining
+     * pages wait for the next run.
+     */
+    public void throttled(Exchange exchange) {
+        int throttles = exchange.getProperty(THROTTLES, 0, Integer.class) + 1;
+        exchange.setProperty(THROTTLES, throttles);
+        CreatorsApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, CreatorsApiException.class);
+        if (throttles >= MAX_THROTTLES) {
+            log.warn("Discovery leaves category {} for the next run: throttled {} times in a row ({})",
+                    exchange.getProperty(CATEGORY, Map.class).get("slug"), throttles, e == null ? "" : e.getMessage());
+            exchange.getMessage().setHeader(CreatorsEndpoint.MORE_PAGES, false);
+        } else {
+            log.info("Discovery throttled; asking page {} again after {} s", exchange.getMessage().getHeader(CreatorsEndpoint.PAGE),
+                    e == null ? null : e.retryAfterSeconds());
+        }
+    }
+
+    /** Route step at the end: products upserted as {@code CaravanRows}. */
+    public void finish(Exchange exchange) {
+        int upserted = exchange.getProperty(UPSERTED, AtomicInteger.class).get();
+        discovered.increment(upserted);
+        log.info("Discovery upserted {} products", upserted);
+        exchange.getMessage().setHeader(JobHeaders.ROWS, upserted);
+        exchange.getMessage().setBody(upserted);
     }
 
     /**

@@ -61,6 +61,16 @@ public class AdminAlerts {
         alert(key, kind, event.path("text").asText(payload), eventId);
     }
 
+    /**
+     * Route step of {@code admin.alert}: the message for caravan.telegram.admin-chat-id, or null when no admin chat
+     * is set or one with this key went out within caravan.telegram.limits.admin-alert-interval (then counted).
+     */
+    public TelegramGateEndpoint.Outgoing composeAlertEvent(@Body String payload) throws Exception {
+        JsonNode event = json.readTree(payload);
+        String kind = event.path("kind").asText("alert");
+        return compose(event.path("key").asText(kind), kind, event.path("text").asText(payload));
+    }
+
     @EventListener
     public void onJobFinished(JobFinishedEvent event) {
         JobRun run = event.run();
@@ -93,11 +103,20 @@ public class AdminAlerts {
      * @return true if a message was queued
      */
     public boolean alert(String key, String kind, String text, Long eventId) {
+        TelegramGateEndpoint.Outgoing message = compose(key, kind, text);
+        if (message == null) {
+            return false;
+        }
+        outgoing.enqueue(message.chatId(), "admin_alert", message.method(), message.body(), eventId, null);
+        return true;
+    }
+
+    private TelegramGateEndpoint.Outgoing compose(String key, String kind, String text) {
         String detail = Secrets.redact(text);
         String admin = properties.adminChatId();
         if (admin == null || admin.isBlank()) {
             LOG.warn("Admin alert ({}; caravan.telegram.admin-chat-id is not set): {}", key, detail);
-            return false;
+            return null;
         }
         String stateKey = "admin-alert:" + key;
         jdbc.update("INSERT INTO bot_state (key, value, updated_at) VALUES (?, '-1', 'epoch') ON CONFLICT (key) DO NOTHING",
@@ -110,7 +129,7 @@ public class AdminAlerts {
         if (heldBack >= 0 && last.plus(interval).isAfter(now)) {
             jdbc.update("UPDATE bot_state SET value = ? WHERE key = ?", String.valueOf(heldBack + 1), stateKey);
             LOG.info("Admin alert held back ({} within {}): {}", key, interval, detail);
-            return false;
+            return null;
         }
         String message = "⚠️ <b>" + TelegramHtml.escape(kind) + "</b>\n"
                 + TelegramHtml.escape(detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail)
@@ -119,10 +138,9 @@ public class AdminAlerts {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", TelegramHtml.truncate(message, TelegramHtml.TEXT_LIMIT));
         body.put("parse_mode", "HTML");
-        outgoing.enqueue(admin, "admin_alert", "sendMessage", body, eventId, null);
         jdbc.update("UPDATE bot_state SET value = '0', updated_at = now() WHERE key = ?", stateKey);
         LOG.warn("Admin alert ({}): {}", key, detail);
-        return true;
+        return new TelegramGateEndpoint.Outgoing(admin, "admin_alert", "sendMessage", body, null);
     }
 
     private void safely(Runnable alert) {

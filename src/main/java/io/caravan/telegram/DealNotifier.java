@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,8 +45,28 @@ public class DealNotifier {
         this.json = json;
     }
 
-    /** deal.created: a post in the category's channel (or the default channel) and a message to each subscriber. */
+    /** What a deal.created event reaches: the deal, its channel (or none), and the subscribers who get it today. */
+    public record DealRecipients(DealMessages.Deal deal, String channel, Map<String, Language> subscribers) {
+        static DealRecipients none(DealMessages.Deal deal) {
+            return new DealRecipients(deal, null, Map.of());
+        }
+    }
+
+    /** A watch hit's one recipient, in their language. */
+    public record WatchRecipient(String chatId, Language language, JsonNode event) {
+    }
+
+    /** deal.created, as one Java call: recipients, composed, queued (the route does the same in three steps). */
     public int dealCreated(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
+        return enqueue(compose(recipients(payload)), "deal_post", eventId);
+    }
+
+    /**
+     * Route step of deal.created: the category's channel (else the event's, else caravan.telegram.default-channel)
+     * and the active subscribers of the category whose minimum discount the deal meets and who are under their daily
+     * cap; nobody when the category is inactive.
+     */
+    public DealRecipients recipients(@Body String payload) throws Exception {
         JsonNode event = json.readTree(payload);
         DealMessages.Deal deal = new DealMessages.Deal(event.path("dealId").asLong(), text(event, "title"),
                 text(event, "url"), text(event, "imageUrl"), text(event, "price"), text(event, "referencePrice"),
@@ -65,18 +86,14 @@ public class DealNotifier {
                 }, categoryId);
         if (Boolean.FALSE.equals(category.get("active"))) {
             LOG.debug("Deal {} is in an inactive category; not posted", deal.dealId());
-            return 0;
+            return DealRecipients.none(deal);
         }
-        String method = messages.method(deal);
-        Map<String, Object> body = messages.post(deal); // the channel's post: English, a channel has no language
-        int queued = 0;
         String channel = firstNonBlank((String) category.get("channel"), text(event, "channelChatId"),
                 properties.defaultChannel());
-        if (channel != null) {
-            queued += outgoing.enqueue(channel, "deal_post", method, body, eventId, deal.dealId()) == null ? 0 : 1;
-        } else {
+        if (channel == null) {
             LOG.debug("Deal {} has no channel (category {} and caravan.telegram.default-channel unset)", deal.dealId(), categoryId);
         }
+        Map<String, Language> recipients = new LinkedHashMap<>();
         if (categoryId != null && event.hasNonNull("discountPct")) {
             BigDecimal percent = new BigDecimal(event.get("discountPct").asText());
             // Locked in chat order, so two deals handled at once count each subscriber's cap one after the other.
@@ -94,25 +111,42 @@ public class DealNotifier {
                     categoryId, properties.bot().defaultMinDiscountPercent(), percent);
             Map<String, Long> sentToday = sentToday(List.copyOf(subscribers.keySet()));
             int cap = properties.bot().maxMessagesPerUserPerDay();
-            // One body per language, not per subscriber: thousands of subscribers share two messages.
-            Map<Language, Map<String, Object>> bodies = new EnumMap<>(Language.class);
-            for (Map.Entry<String, Language> subscriber : subscribers.entrySet()) {
-                String chat = subscriber.getKey();
-                if (sentToday.getOrDefault(chat, 0L) >= cap) {
-                    continue;
+            subscribers.forEach((chat, language) -> {
+                if (sentToday.getOrDefault(chat, 0L) < cap) {
+                    recipients.put(chat, language);
                 }
-                Map<String, Object> message = bodies.computeIfAbsent(subscriber.getValue(), language -> messages.post(deal, language));
-                queued += outgoing.enqueue(chat, "subscriber_deal", method, message, eventId, deal.dealId()) == null ? 0 : 1;
-            }
+            });
         }
-        return queued;
+        return new DealRecipients(deal, channel, recipients);
     }
 
     /**
-     * deal.expired: every post of the deal (channel and subscribers) is edited to say so. A post still waiting in
-     * the queue is not sent at all.
+     * Route step of deal.created: the channel's post (English: a channel has no language) and each subscriber's
+     * message in their language — one body per language, not per subscriber: thousands share two messages.
      */
+    public List<TelegramGateEndpoint.Outgoing> compose(@Body DealRecipients recipients) {
+        DealMessages.Deal deal = recipients.deal();
+        String method = messages.method(deal);
+        List<TelegramGateEndpoint.Outgoing> out = new ArrayList<>();
+        if (recipients.channel() != null) {
+            out.add(new TelegramGateEndpoint.Outgoing(recipients.channel(), "deal_post", method, messages.post(deal), deal.dealId()));
+        }
+        Map<Language, Map<String, Object>> bodies = new EnumMap<>(Language.class);
+        recipients.subscribers().forEach((chat, language) -> out.add(new TelegramGateEndpoint.Outgoing(chat, "subscriber_deal",
+                method, bodies.computeIfAbsent(language, l -> messages.post(deal, l)), deal.dealId())));
+        return out;
+    }
+
+    /** deal.expired, as one Java call. */
     public int dealExpired(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
+        return enqueue(expiredEdits(payload), "deal_expired", eventId);
+    }
+
+    /**
+     * Route step of deal.expired: a post still waiting in the queue is not sent at all; every post already sent
+     * (channel and subscribers) gets an edit saying the deal ended, in the language it was written in.
+     */
+    public List<TelegramGateEndpoint.Outgoing> expiredEdits(@Body String payload) throws Exception {
         long dealId = json.readTree(payload).path("dealId").asLong();
         jdbc.update("""
                 UPDATE telegram_outgoing SET status = 'dropped', last_error = 'the deal expired before it was sent'
@@ -124,20 +158,26 @@ public class DealNotifier {
                 FROM telegram_outgoing o
                 LEFT JOIN subscribers s ON o.purpose = 'subscriber_deal' AND s.chat_id::text = o.chat_id
                 WHERE o.deal_id = ? AND o.purpose IN ('deal_post', 'subscriber_deal') AND o.status = 'sent' ORDER BY o.id""", dealId);
-        int queued = 0;
+        List<TelegramGateEndpoint.Outgoing> edits = new ArrayList<>();
         for (Map<String, Object> post : posts) {
             JsonNode original = json.readTree((String) post.get("payload"));
             String html = original.hasNonNull("caption") ? original.get("caption").asText() : original.path("text").asText("");
             String method = "sendPhoto".equals(post.get("method")) ? "editMessageCaption" : "editMessageText";
-            queued += outgoing.enqueue((String) post.get("chat_id"), "deal_expired", method,
+            edits.add(new TelegramGateEndpoint.Outgoing((String) post.get("chat_id"), "deal_expired", method,
                     DealMessages.expiredEdit(((Number) post.get("id")).longValue(), html, Language.of((String) post.get("language"))),
-                    eventId, dealId) == null ? 0 : 1;
+                    dealId));
         }
-        return queued;
+        return edits;
     }
 
-    /** watch.hit: a message to the chat that set the watch, within the subscriber's daily cap. */
+    /** watch.hit, as one Java call. */
     public int watchHit(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
+        WatchRecipient recipient = watchRecipient(payload);
+        return recipient == null ? 0 : enqueue(List.of(composeWatchHit(recipient)), "watch_hit", eventId);
+    }
+
+    /** Route step of watch.hit: the chat that set the watch, unless it left or reached its daily cap (then null). */
+    public WatchRecipient watchRecipient(@Body String payload) throws Exception {
         JsonNode event = json.readTree(payload);
         long chatId = event.path("chatId").asLong();
         // The row is read for its status anyway; its language comes along (English when the chat never wrote to the bot).
@@ -147,17 +187,32 @@ public class DealNotifier {
         String status = recipient.status();
         if (status != null && !status.equals("active")) {
             LOG.debug("Watch hit for chat {} not sent: subscriber is {}", chatId, status);
-            return 0;
+            return null;
         }
         String chat = String.valueOf(chatId);
         if (sentToday(List.of(chat)).getOrDefault(chat, 0L) >= properties.bot().maxMessagesPerUserPerDay()) {
             LOG.info("Watch hit for chat {} not sent: daily cap of {} reached", chatId, properties.bot().maxMessagesPerUserPerDay());
-            return 0;
+            return null;
         }
+        return new WatchRecipient(chat, recipient.language(), event);
+    }
+
+    /** Route step of watch.hit: the message, in the recipient's language. */
+    public TelegramGateEndpoint.Outgoing composeWatchHit(@Body WatchRecipient recipient) {
+        JsonNode event = recipient.event();
         Map<String, Object> body = messages.watchHit(recipient.language(), text(event, "kind"), text(event, "title"), text(event, "url"),
                 text(event, "price"), text(event, "targetPrice"), text(event, "currency"),
                 event.hasNonNull("observedAt") ? Instant.parse(event.get("observedAt").asText()) : null);
-        return outgoing.enqueue(chat, "watch_hit", "sendMessage", body, eventId, null) == null ? 0 : 1;
+        return new TelegramGateEndpoint.Outgoing(recipient.chatId(), "watch_hit", "sendMessage", body, null);
+    }
+
+    private int enqueue(List<TelegramGateEndpoint.Outgoing> messages, String purpose, long eventId) {
+        int queued = 0;
+        for (TelegramGateEndpoint.Outgoing m : messages) {
+            queued += outgoing.enqueue(m.chatId(), m.purpose() == null ? purpose : m.purpose(), m.method(), m.body(), eventId,
+                    m.dealId()) == null ? 0 : 1;
+        }
+        return queued;
     }
 
     private record Recipient(String status, Language language) {

@@ -24,7 +24,7 @@ class AmazonSettingsTest {
     @Test
     void withoutAClientIdTheHubStartsWithTheFlowOff() {
         try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.of())) {
-            assertThat(hub.getBeanNamesForType(PriceChecks.class)).isEmpty();
+            assertThat(hub.getBeanNamesForType(AmazonQuota.class)).isEmpty();
             assertThat(hub.getBeanNamesForType(CreatorsApiClient.class)).isEmpty();
             JobRegistry jobs = hub.getBean(JobRegistry.class);
             assertThat(jobs.all()).noneMatch(job -> job.name().startsWith("amazon-"));

@@ -61,13 +61,14 @@ class DiscoveryTest {
             assertThat(jdbc.queryForObject("SELECT name || '|' || browse_node_id || '|' || min_discount_pct || '|' || channel_chat_id FROM categories WHERE slug = 'electronics'", String.class))
                     .isEqualTo("Elektronik|12466496031|25.00|@deals_electronics");
 
-            assertThat(hub.getBean(Discovery.class).run()).isEqualTo(15);
+            PriceRoutes.direct((ConfigurableApplicationContext) hub);
+            assertThat(PriceRoutes.rows(hub, PriceRoutes.DISCOVERY)).isEqualTo(15);
 
             amazon.verify(2, postRequestedFor(urlEqualTo("/catalog/v1/searchItems"))
                     .withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("12466496031"))));
             assertThat(jdbc.queryForObject("SELECT count(*) FROM products p JOIN categories c ON c.id = p.category_id WHERE c.slug = 'electronics' AND p.priority = 5 AND p.url LIKE '%tag=caravan-21%' AND p.next_check_at <= now()", Integer.class))
                     .isEqualTo(15);
-            assertThat(hub.getBean(Discovery.class).run()).as("upsert, not duplicate").isEqualTo(15);
+            assertThat(PriceRoutes.rows(hub, PriceRoutes.DISCOVERY)).as("upsert, not duplicate").isEqualTo(15);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM products", Integer.class)).isEqualTo(15);
         } finally {
             amazon.stop();
@@ -102,7 +103,8 @@ class DiscoveryTest {
                 Map.entry("caravan.amazon.categories[0].browse-node-id", "12466496031"),
                 Map.entry("caravan.amazon.categories[0].min-discount-percent", "25")))) {
 
-            assertThat(hub.getBean(Discovery.class).run()).as("all three pages, the throttled one asked again").isEqualTo(25);
+            PriceRoutes.direct(hub);
+            assertThat(PriceRoutes.rows(hub, PriceRoutes.DISCOVERY)).as("all three pages, the throttled one asked again").isEqualTo(25);
 
             List<LoggedRequest> pageTwo = amazon.findAll(postRequestedFor(urlEqualTo("/catalog/v1/searchItems"))
                     .withRequestBody(matchingJsonPath("$.itemPage", equalTo("2"))));

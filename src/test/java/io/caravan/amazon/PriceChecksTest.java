@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,7 @@ class PriceChecksTest {
     private final ObjectMapper json = new ObjectMapper();
     private ConfigurableApplicationContext hub;
     private JdbcTemplate jdbc;
-    private PriceChecks checks;
+    private ProducerTemplate camel;
 
     /** Chunks of 20 products (two getItems calls), so runs span several chunks and two hubs both get work. */
     private Map<String, Object> hubSettings() {
@@ -68,7 +69,7 @@ class PriceChecksTest {
         amazon.start();
         hub = Hubs.start(schema, hubSettings());
         jdbc = hub.getBean(JdbcTemplate.class);
-        checks = hub.getBean(PriceChecks.class);
+        camel = PriceRoutes.direct(hub);
     }
 
     @AfterAll
@@ -128,6 +129,11 @@ class PriceChecksTest {
         return events;
     }
 
+    /** One run of the amazon-prices route (its quartz consumer replaced by direct:, see {@link PriceRoutes}). */
+    private int run(ConfigurableApplicationContext onHub) {
+        return PriceRoutes.run(onHub);
+    }
+
     private void makeDue() {
         jdbc.update("UPDATE products SET next_check_at = now() - interval '1 second'");
     }
@@ -137,7 +143,7 @@ class PriceChecksTest {
         products(25);
         pricesAt("100.00");
 
-        assertThat(checks.run()).isEqualTo(25);
+        assertThat(run(hub)).isEqualTo(25);
 
         List<JsonNode> bodies = requestBodies();
         assertThat(bodies).extracting(b -> b.get("itemIds").size()).containsExactlyInAnyOrder(10, 10, 5);
@@ -146,7 +152,7 @@ class PriceChecksTest {
         assertThat(amazon.findAll(postRequestedFor(urlEqualTo("/auth/o2/token")))).as("one token for all calls").hasSizeLessThanOrEqualTo(1);
 
         makeDue();
-        assertThat(checks.run()).isEqualTo(25);
+        assertThat(run(hub)).isEqualTo(25);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM price_history", Integer.class)).as("same price: no new history").isEqualTo(25);
         assertThat(events("dataset.changed")).hasSize(3);
         assertThat(events("dataset.changed").get(0).get("keys").get(0).asText()).matches(".*products:B0TEST\\d+");
@@ -160,7 +166,7 @@ class PriceChecksTest {
         jdbc.update("INSERT INTO watches (chat_id, asin, marketplace, target_price) VALUES (12345, 'B0TEST0000', 'www.amazon.com.tr', 800.00)");
 
         pricesAt("700.00");
-        checks.run();
+        run(hub);
 
         List<JsonNode> created = events("deal.created");
         assertThat(created).hasSize(1);
@@ -179,7 +185,7 @@ class PriceChecksTest {
 
         makeDue();
         pricesAt("990.00");
-        checks.run();
+        run(hub);
 
         List<JsonNode> expired = events("deal.expired");
         assertThat(expired).hasSize(1);
@@ -189,7 +195,7 @@ class PriceChecksTest {
 
         makeDue();
         pricesAt("700.00");
-        checks.run();
+        run(hub);
         assertThat(events("deal.created")).as("cooldown: no second deal within 24 h").hasSize(1);
     }
 
@@ -200,7 +206,7 @@ class PriceChecksTest {
                 {"errors":[{"code":"ItemNotAccessible","message":"The ItemId B0TEST0001 is not accessible through the Creators API."}],
                  "itemResults":{"items":[{"asin":"B0TEST0000","offersV2":{"listings":[{"price":{"money":{"amount":55.5,"currency":"TRY"}},"availability":{"type":"IN_STOCK"}}]}}]}}""")));
 
-        assertThat(checks.run()).isEqualTo(2);
+        assertThat(run(hub)).isEqualTo(2);
 
         assertThat(jdbc.queryForObject("SELECT status FROM products WHERE asin = 'B0TEST0000'", String.class)).isEqualTo("active");
         assertThat(jdbc.queryForObject("SELECT status || ' ' || last_error FROM products WHERE asin = 'B0TEST0001'", String.class))
@@ -214,7 +220,7 @@ class PriceChecksTest {
                 .withBody("{\"type\":\"ThrottleException\",\"message\":\"The request was denied due to request throttling.\",\"retryAfterSeconds\":2}")));
         Instant before = Instant.now();
 
-        assertThat(checks.run()).isZero();
+        assertThat(run(hub)).isZero();
 
         AmazonQuota quota = hub.getBean(AmazonQuota.class);
         assertThat(quota.pausedUntil()).isAfterOrEqualTo(before.plusSeconds(2));
@@ -230,7 +236,7 @@ class PriceChecksTest {
         amazon.stubFor(post("/catalog/v1/getItems").willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
                 .withBody("{\"type\":\"AccessDeniedException\",\"reason\":\"AssociateNotEligible\",\"message\":\"The associate is not eligible for the Creators API\"}")));
 
-        assertThat(checks.run()).isZero();
+        assertThat(run(hub)).isZero();
 
         amazon.verify(1, postRequestedFor(urlEqualTo("/catalog/v1/getItems")));
         JobStateRepository state = hub.getBean(JobStateRepository.class);
@@ -251,11 +257,12 @@ class PriceChecksTest {
         CountDownLatch go = new CountDownLatch(1);
         try (ConfigurableApplicationContext second = Hubs.start(schema, hubSettings())) {
             List<Future<Integer>> results = new ArrayList<>();
-            for (PriceChecks hubChecks : List.of(checks, second.getBean(PriceChecks.class))) {
+            PriceRoutes.direct(second);
+            for (ConfigurableApplicationContext instance : List.of(hub, second)) {
                 results.add(workers.submit(() -> {
                     go.await();
                     int checked = 0;
-                    for (int done = hubChecks.run(); done > 0; done = hubChecks.run()) {
+                    for (int done = run(instance); done > 0; done = run(instance)) {
                         checked += done;
                     }
                     return checked;
@@ -289,7 +296,7 @@ class PriceChecksTest {
         jdbc.update("INSERT INTO amazon_quota (credential, day, used) VALUES ('amzn1.application-oa2-client.test', (now() AT TIME ZONE 'UTC')::date, ?)",
                 PER_DAY - 1);
 
-        assertThat(checks.run()).isEqualTo(10);
+        assertThat(run(hub)).isEqualTo(10);
 
         assertThat(requestBodies()).extracting(b -> b.get("itemIds").size()).containsExactly(10);
         assertThat(jdbc.queryForObject("SELECT used FROM amazon_quota", Integer.class)).isEqualTo(PER_DAY);
@@ -306,7 +313,7 @@ class PriceChecksTest {
                 .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
                         .withBody("{\"type\":\"InternalFailure\",\"message\":\"boom\"}")));
 
-        Throwable error = catchThrowable(() -> checks.run());
+        Throwable error = catchThrowable(() -> run(hub));
 
         assertThat(error).isInstanceOf(CreatorsApiException.class).hasMessageContaining("InternalFailure");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM products WHERE current_price = 100.00", Integer.class)).isEqualTo(10);
@@ -320,9 +327,9 @@ class PriceChecksTest {
     @Test
     void theClaimShrinksWhenTheRateWouldOutlastHalfTheLease() {
         AmazonProperties base = CreatorsApiClientTest.settings(1, "s");
-        assertThat(PriceChecks.claimSize(withRate(base, 1))).as("50 calls at 1/s: 50 s").isEqualTo(500);
-        assertThat(PriceChecks.claimSize(withRate(base, 0.05))).as("15 calls at 0.05/s fill 5 minutes").isEqualTo(150);
-        assertThat(PriceChecks.claimSize(withRate(base, 0.01))).isEqualTo(30);
+        assertThat(PriceClaims.claimSize(withRate(base, 1))).as("50 calls at 1/s: 50 s").isEqualTo(500);
+        assertThat(PriceClaims.claimSize(withRate(base, 0.05))).as("15 calls at 0.05/s fill 5 minutes").isEqualTo(150);
+        assertThat(PriceClaims.claimSize(withRate(base, 0.01))).isEqualTo(30);
     }
 
     private static AmazonProperties withRate(AmazonProperties base, double rate) {
@@ -349,7 +356,7 @@ class PriceChecksTest {
     @Test
     void higherPriorityIsClaimedFirst() {
         products(9);
-        List<PriceChecks.Claimed> first = checks.claim(3);
-        assertThat(first).extracting(PriceChecks.Claimed::asin).containsExactlyInAnyOrder("B0TEST0002", "B0TEST0005", "B0TEST0008");
+        List<PriceClaims.Claimed> first = hub.getBean(PriceClaims.class).claim(3);
+        assertThat(first).extracting(PriceClaims.Claimed::asin).containsExactlyInAnyOrder("B0TEST0002", "B0TEST0005", "B0TEST0008");
     }
 }

@@ -3,9 +3,6 @@ package io.caravan.amazon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.caravan.deals.DealsProperties;
-import io.caravan.ops.JobStateRepository;
-import io.caravan.outbox.Outbox;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * bench/price-pipeline: claim → getItems → history → deal detection for 100,000 products against a local fake
@@ -112,21 +108,32 @@ class PricePipelineBench {
         int limitedSeconds = Integer.getInteger("bench.limited-seconds", 10);
         String schema = TestEnvironment.newSchema();
         try (Fake fake = new Fake();
-             ConfigurableApplicationContext hub = Hubs.start(schema, Map.of(
-                     "caravan.outbox.poll-interval", "1h",
+             ConfigurableApplicationContext hub = Hubs.start(schema, Map.ofEntries(
+                     Map.entry("caravan.outbox.poll-interval", "1h"),
                      // Names the hub's connections so their PostgreSQL backends' CPU time can be read.
-                     "spring.datasource.url", TestEnvironment.jdbcUrl(schema) + "&ApplicationName=bench-" + schema
-                             + pgOptions(),
-                     "logging.level.io.caravan", "WARN"))) {
+                     Map.entry("spring.datasource.url", TestEnvironment.jdbcUrl(schema) + "&ApplicationName=bench-" + schema
+                             + pgOptions()),
+                     Map.entry("logging.level.io.caravan", "WARN"),
+                     Map.entry("caravan.amazon.base-url", "http://127.0.0.1:" + fake.port()),
+                     Map.entry("caravan.amazon.token-url", "http://127.0.0.1:" + fake.port() + "/token"),
+                     Map.entry("caravan.amazon.client-id", "bench-" + schema),
+                     Map.entry("caravan.amazon.client-secret", "bench-secret"),
+                     Map.entry("caravan.amazon.requests-per-second", String.valueOf(rate)),
+                     Map.entry("caravan.amazon.requests-per-day", "10000000"),
+                     Map.entry("caravan.amazon.checks.claim-size", String.valueOf(claimSize)),
+                     Map.entry("caravan.amazon.checks.concurrency", String.valueOf(concurrency)),
+                     // One chunk per run, so the limited phase's workers stop soon after its deadline.
+                     Map.entry("caravan.amazon.checks.max-requests-per-run", String.valueOf(Math.max(1, claimSize / 10))),
+                     Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
+                     Map.entry("caravan.jobs.amazon-discovery.enabled", "false")))) {
             JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
             // The pipeline writes its events; delivering them (Redis, Telegram) is the dispatcher's work, outside
             // claim → getItems → history → deals, and on this machine it would share the same two cores.
             hub.getBean(io.caravan.outbox.OutboxDispatcher.class).stop();
-            insertProducts(jdbc, products);
-
-            AmazonProperties base = CreatorsApiClientTest.settings(fake.port(), "bench-secret");
-            AmazonProperties settings = settings(base, fake.port(), rate, claimSize, concurrency, 1_000_000);
-            DealsProperties deals = new DealsProperties(new java.math.BigDecimal("20"), Duration.ofDays(30), Duration.ofDays(7), Duration.ofHours(24));
+            // The amazon-prices route as written, its quartz consumer replaced by direct: so workers can run it at once.
+            PriceRoutes.direct(hub);
+            AmazonProperties settings = hub.getBean(AmazonProperties.class);
+            CreatorsComponent creators = hub.getBean(CreatorsComponent.class);
 
             CreatorsApiClient probe = new CreatorsApiClient(settings, JSON, Quota.UNLIMITED, new SimpleMeterRegistry());
             List<String> ten = java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(i -> "B0BENCH" + String.format("%06d", i)).toList();
@@ -147,32 +154,32 @@ class PricePipelineBench {
             int warmup = Integer.getInteger("bench.warmup", 20_000);
             int maxRounds = Integer.getInteger("bench.warmup-rounds", 3);
             if (warmup > 0) {
-                String de = "www.amazon.de";
                 jdbc.update("""
                         INSERT INTO products (asin, marketplace, priority, next_check_at)
                         SELECT 'B0WARM' || lpad(g::text, 6, '0'), ?, g % 5, now() - interval '1 minute'
-                        FROM generate_series(1, ?) g""", de, warmup);
-                AmazonProperties german = new AmazonProperties(settings.baseUrl(), settings.tokenUrl(), settings.clientId(),
-                        settings.clientSecret(), settings.scope(), settings.partnerTag(), de, rate, 10_000_000,
-                        settings.timeout(), settings.checks(), List.of(), settings.priceHistory(), settings.invalidate());
+                        FROM generate_series(1, ?) g""", settings.marketplace(), warmup);
                 java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
                 int round = 0;
                 double compiling = 1;
-                try (PriceChecks warm = checks(hub, german, deals, Quota.UNLIMITED)) {
-                    while (round < maxRounds && compiling > 0.2) {
-                        jdbc.update("UPDATE products SET next_check_at = now() - interval '1 second' WHERE marketplace = ?", de);
-                        long jitBefore = jit.getTotalCompilationTime();
-                        long roundStart = System.nanoTime();
-                        runAll(warm, threads);
-                        compiling = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - roundStart) / 1e6);
-                        round++;
-                    }
+                creators.useClient(new CreatorsApiClient(settings, JSON, Quota.UNLIMITED, new SimpleMeterRegistry()));
+                while (round < maxRounds && compiling > 0.2) {
+                    jdbc.update("UPDATE products SET next_check_at = now() - interval '1 second' WHERE asin LIKE 'B0WARM%'");
+                    long jitBefore = jit.getTotalCompilationTime();
+                    long roundStart = System.nanoTime();
+                    runAll(hub, threads);
+                    compiling = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - roundStart) / 1e6);
+                    round++;
                 }
-                for (String table : List.of("products", "price_history", "deals", "outbox")) {
-                    jdbc.execute("VACUUM ANALYZE " + table);
-                }
-                System.out.printf("== warm-up: %d products of %s checked %d times; JIT busy %.0f%% of the last round ==%n",
-                        warmup, de, round, 100 * compiling);
+                // The warm-up's products go (their history and deals too); the measured ones start as they always did.
+                jdbc.update("DELETE FROM price_history WHERE asin LIKE 'B0WARM%'");
+                jdbc.update("DELETE FROM deals WHERE asin LIKE 'B0WARM%'");
+                jdbc.update("DELETE FROM products WHERE asin LIKE 'B0WARM%'");
+                System.out.printf("== warm-up: %d products checked %d times; JIT busy %.0f%% of the last round ==%n",
+                        warmup, round, 100 * compiling);
+            }
+            insertProducts(jdbc, products);
+            for (String table : List.of("products", "price_history", "deals", "outbox")) {
+                jdbc.execute("VACUUM ANALYZE " + table);
             }
             long historyBefore = jdbc.queryForObject("SELECT count(*) FROM price_history", Long.class);
             long dealsBefore = jdbc.queryForObject("SELECT count(*) FROM deals", Long.class);
@@ -186,13 +193,16 @@ class PricePipelineBench {
             long checked;
             double seconds;
             CpuTimes cpu;
-            try (PriceChecks unlimited = checks(hub, settings, deals, Quota.UNLIMITED)) {
+            CamelShare camelShare;
+            creators.useClient(new CreatorsApiClient(settings, JSON, Quota.UNLIMITED, new SimpleMeterRegistry()));
+            try (CamelShare sampler = new CamelShare()) {
                 // Before the run's threads end: a thread's CPU time is only readable while it lives.
                 CpuTimes cpuBefore = CpuTimes.now(jdbc, "bench-" + schema);
                 long start = System.nanoTime();
-                checked = runAll(unlimited, threads);
+                checked = runAll(hub, threads);
                 seconds = (System.nanoTime() - start) / 1e9;
                 cpu = CpuTimes.now(jdbc, "bench-" + schema).minus(cpuBefore);
+                camelShare = sampler;
             }
             String loadAfter = load();
             long history = jdbc.queryForObject("SELECT count(*) FROM price_history", Long.class) - historyBefore;
@@ -212,6 +222,13 @@ class PricePipelineBench {
                     cpu.pipeline() / 1e3 / checked, cpu.postgres() / 1e3 / checked, cpu.fake() / 1e3 / checked,
                     cpu.total() / 1e3 / checked, checked / (cpu.total() / 1e9));
             System.out.printf("cpu by thread     %s (us per item)%n", cpu.top(checked));
+            long routeThreads = cpu.byThread().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("bench-worker") || e.getKey().startsWith("amazon-getitems-"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            System.out.printf("cpu camel share   %.1f%% of the route's threads' CPU = %.1f us per item in Camel's own code"
+                            + " (of %.0f us per item on the route's threads; %d on-CPU stack samples)%n",
+                    100 * camelShare.share(), camelShare.share() * routeThreads / 1e3 / checked, routeThreads / 1e3 / checked,
+                    camelShare.samples());
 
             // 1b. The physical limit of the write: a bare unnest UPDATE of the same 12 columns over the same rows, in
             // chunks of claim-size, same number of workers, one commit per chunk, no HTTP and no reads.
@@ -226,18 +243,18 @@ class PricePipelineBench {
             long itemsBefore = fake.items.get();
             fake.perSecond.clear();
             AmazonQuota quota = new AmazonQuota(jdbc, "bench-" + schema, rate, 10_000_000, new SimpleMeterRegistry(), Clock.systemUTC());
-            AmazonProperties limitedSettings = settings(base, fake.port(), rate, claimSize, concurrency, claimSize / 10);
+            creators.useClient(new CreatorsApiClient(settings, JSON, quota, new SimpleMeterRegistry()));
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             long limitedStart = System.nanoTime();
             long deadline = limitedStart + limitedSeconds * 1_000_000_000L;
             List<Future<Long>> futures = new ArrayList<>();
             long limitedChecked = 0;
-            try (PriceChecks limited = checks(hub, limitedSettings, deals, quota)) {
+            try {
                 for (int t = 0; t < threads; t++) {
                     futures.add(pool.submit(() -> {
                         long n = 0;
                         while (System.nanoTime() < deadline) {
-                            int done = limited.run();
+                            int done = PriceRoutes.run(hub);
                             if (done == 0) {
                                 break;
                             }
@@ -266,6 +283,69 @@ class PricePipelineBench {
                     reserved, limitedRequests);
         } finally {
             TestEnvironment.dropSchema(schema);
+        }
+    }
+
+    /**
+     * Camel's own share of the route threads' CPU, by sampling: every 2 ms the stacks of the threads that run the
+     * route (bench-worker, amazon-getitems-N) are read; a sample counts as on-CPU when the thread is RUNNABLE and not
+     * parked in a native socket read or poll, and as Camel's when its innermost non-JDK frame is org.apache.camel.
+     * Multiplied by those threads' measured CPU time it gives Camel's microseconds per item.
+     */
+    static final class CamelShare implements AutoCloseable {
+        private final Thread sampler;
+        private volatile boolean running = true;
+        private long camel;
+        private long onCpu;
+
+        CamelShare() {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            sampler = new Thread(() -> {
+                while (running) {
+                    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds(), 64)) {
+                        if (info == null || info.getThreadState() != Thread.State.RUNNABLE
+                                || !(info.getThreadName().startsWith("bench-worker") || info.getThreadName().startsWith("amazon-getitems-"))) {
+                            continue;
+                        }
+                        StackTraceElement[] stack = info.getStackTrace();
+                        if (stack.length == 0 || stack[0].isNativeMethod()) {
+                            continue; // waiting in a socket read, poll or the like: not on the CPU
+                        }
+                        onCpu++;
+                        for (StackTraceElement frame : stack) {
+                            String c = frame.getClassName();
+                            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("com.sun.")) {
+                                continue;
+                            }
+                            if (c.startsWith("org.apache.camel.")) {
+                                camel++;
+                            }
+                            break;
+                        }
+                    }
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        double share() {
+            return onCpu == 0 ? 0 : (double) camel / onCpu;
+        }
+
+        long samples() {
+            return onCpu;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            sampler.join();
         }
     }
 
@@ -345,15 +425,6 @@ class PricePipelineBench {
         jdbc.execute("ANALYZE products");
     }
 
-    private static AmazonProperties settings(AmazonProperties base, int port, double rate, int claimSize, int concurrency,
-                                             int maxRequestsPerRun) {
-        return new AmazonProperties(URI.create("http://127.0.0.1:" + port),
-                URI.create("http://127.0.0.1:" + port + "/token"), base.clientId(), base.clientSecret(),
-                base.scope(), base.partnerTag(), base.marketplace(), rate, 10_000_000, base.timeout(),
-                new AmazonProperties.Checks(Duration.ofMinutes(15), Duration.ofHours(6), 10, maxRequestsPerRun, claimSize, concurrency),
-                List.of(), base.priceHistory(), base.invalidate());
-    }
-
     /** Rows per second of the products UPDATE alone, with the values the pipeline writes, over every product. */
     private static double bareUpdate(JdbcTemplate jdbc, int products, int chunk, int threads) throws Exception {
         List<String> asins = jdbc.queryForList("SELECT asin FROM products WHERE marketplace = 'www.amazon.com.tr' ORDER BY asin",
@@ -367,7 +438,7 @@ class PricePipelineBench {
                 futures.add(pool.submit(() -> {
                     long rows = 0;
                     for (long from = next.getAndAdd(chunk); from < asins.size(); from = next.getAndAdd(chunk)) {
-                        PriceChecks.Columns columns = new PriceChecks.Columns(12);
+                        UnnestColumns columns = new UnnestColumns(12);
                         List<String> keys = asins.subList((int) from, (int) Math.min(asins.size(), from + chunk));
                         for (String asin : keys) {
                             columns.add(asin, null, null, null, "active", new java.math.BigDecimal("1000.00"), "TRY",
@@ -375,7 +446,7 @@ class PricePipelineBench {
                         }
                         Object[] arguments = columns.arguments(new Object[]{new java.sql.Timestamp(System.currentTimeMillis()),
                                 new java.sql.Timestamp(System.currentTimeMillis())}, "www.amazon.com.tr", keys.toArray(String[]::new));
-                        rows += jdbc.update(PriceChecks.PRODUCTS_UPDATE, arguments);
+                        rows += jdbc.update(PriceWrite.PRODUCTS_UPDATE, arguments);
                     }
                     return rows;
                 }));
@@ -400,13 +471,6 @@ class PricePipelineBench {
         }
     }
 
-    private static PriceChecks checks(ConfigurableApplicationContext hub, AmazonProperties settings, DealsProperties deals, Quota quota) {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        CreatorsApiClient client = new CreatorsApiClient(settings, JSON, quota, meters);
-        return new PriceChecks(settings, deals, client, hub.getBean(JdbcTemplate.class), hub.getBean(TransactionTemplate.class),
-                hub.getBean(Outbox.class), hub.getBean(JobStateRepository.class), meters, Clock.systemUTC());
-    }
-
     /** Workers live as long as the benchmark, so their CPU time can be read after a run. */
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "bench-worker");
@@ -414,14 +478,14 @@ class PricePipelineBench {
         return thread;
     });
 
-    private static long runAll(PriceChecks checks, int threads) throws Exception {
+    private static long runAll(ConfigurableApplicationContext hub, int threads) throws Exception {
         ExecutorService pool = WORKERS;
         {
             List<Future<Long>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
                     long n = 0;
-                    for (int done = checks.run(); done > 0; done = checks.run()) {
+                    for (int done = PriceRoutes.run(hub); done > 0; done = PriceRoutes.run(hub)) {
                         n += done;
                     }
                     return n;

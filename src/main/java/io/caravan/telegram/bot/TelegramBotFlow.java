@@ -1,8 +1,14 @@
 package io.caravan.telegram.bot;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.caravan.ops.JobHeaders;
 import io.caravan.telegram.TelegramProperties;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,14 +37,52 @@ public class TelegramBotFlow {
         this.jdbc = jdbc;
     }
 
+    private static final String DEADLINE = "CaravanPollDeadline";
+    private static final String FETCHED = "CaravanPollFetched";
+
+    /** The telegram-updates route's first step: the poll's deadline (caravan.telegram.poll-timeout from now). */
+    public void startPoll(Exchange exchange) {
+        exchange.setProperty(DEADLINE, poller().deadline());
+        exchange.setProperty(FETCHED, new AtomicInteger());
+        exchange.setProperty("CaravanPollMore", true);
+    }
+
+    /** Route step: getUpdates from the offset in bot_state, long-polling for what is left of the poll; body the updates. */
+    public List<JsonNode> fetchUpdates(Exchange exchange) {
+        Instant deadline = exchange.getProperty(DEADLINE, Instant.class);
+        List<JsonNode> updates = poller().fetch(deadline);
+        exchange.getProperty(FETCHED, AtomicInteger.class).addAndGet(updates.size());
+        exchange.setProperty("CaravanPollMore", poller().before(deadline));
+        return updates;
+    }
+
+    /**
+     * Route step per update, in its own transaction: its update_id recorded (a duplicate stops here), the command
+     * run by {@link BotCommands}, its reply queued for the gate, the offset moved past it. A failing command is
+     * skipped with an apology, so one bad update never blocks the next.
+     */
+    public String handleUpdate(@Body JsonNode update) {
+        return poller().handle(update).name();
+    }
+
+    /** Route step at the end: updates fetched (duplicates included) as CaravanRows. */
+    public void endPoll(Exchange exchange) {
+        exchange.getMessage().setHeader(JobHeaders.ROWS, exchange.getProperty(FETCHED, AtomicInteger.class).get());
+    }
+
+    /** The whole poll in one call (what the route does step by step). */
     public void pollUpdates(Exchange exchange) {
+        exchange.getMessage().setHeader(JobHeaders.ROWS, poller().poll());
+    }
+
+    private UpdatePoller poller() {
         UpdatePoller available = poller.getIfAvailable();
         if (available == null) {
             throw new IllegalStateException(telegram.token() == null || telegram.token().isBlank()
                     ? "the Telegram bot is off: set caravan.telegram.token"
                     : "caravan.telegram.mode is " + telegram.mode() + ": updates arrive at POST /telegram/webhook, not by polling");
         }
-        exchange.getMessage().setHeader(JobHeaders.ROWS, available.poll());
+        return available;
     }
 
     /** Keeps telegram_updates from growing forever; it only has to cover Telegram's re-delivery window. */

@@ -28,17 +28,37 @@ public class UpdatePoller {
 
     /** @return how many updates were fetched (duplicates included) */
     public int poll() {
-        Instant deadline = clock.instant().plus(pollTimeout);
+        Instant deadline = deadline();
         int fetched = 0;
         do {
-            // Rounded up: a wait of 0 with time left would spin on empty answers until the deadline.
-            long wait = Math.max(0, (Duration.between(clock.instant(), deadline).toMillis() + 999) / 1000);
-            List<JsonNode> updates = client.getUpdates(handler.offset(), wait);
+            List<JsonNode> updates = fetch(deadline);
             for (JsonNode update : updates) {
-                handler.handle(update, true);
+                handle(update);
             }
             fetched += updates.size();
         } while (clock.instant().isBefore(deadline));
         return fetched;
+    }
+
+    /** When a poll that starts now ends: caravan.telegram.poll-timeout from now. */
+    public Instant deadline() {
+        return clock.instant().plus(pollTimeout);
+    }
+
+    /** Whether a poll ending at {@code deadline} has time left for another getUpdates. */
+    public boolean before(Instant deadline) {
+        return clock.instant().isBefore(deadline);
+    }
+
+    /** One getUpdates from the stored offset, long-polling for what is left until {@code deadline}. */
+    public List<JsonNode> fetch(Instant deadline) {
+        // Rounded up: a wait of 0 with time left would spin on empty answers until the deadline.
+        long wait = Math.max(0, (Duration.between(clock.instant(), deadline).toMillis() + 999) / 1000);
+        return client.getUpdates(handler.offset(), wait);
+    }
+
+    /** One update in its own transaction, the offset moved past it. */
+    public UpdateHandler.Outcome handle(JsonNode update) {
+        return handler.handle(update, true);
     }
 }

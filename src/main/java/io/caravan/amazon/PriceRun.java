@@ -1,0 +1,171 @@
+package io.caravan.amazon;
+
+import io.caravan.amazon.PriceCalls.Call;
+import io.caravan.amazon.PriceClaims.Claimed;
+import io.caravan.ops.JobHeaders;
+import io.caravan.ops.JobStateRepository;
+import io.caravan.outbox.Outbox;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One run of the {@code amazon-prices} route: its request budget ({@code caravan.amazon.checks.max-requests-per-run}),
+ * what becomes of a chunk's failed and unsent calls, and the run's result. Chunks go on until nothing is due, the
+ * budget is spent or Amazon says stop.
+ */
+public class PriceRun {
+
+    private static final Logger log = LoggerFactory.getLogger(PriceRun.class);
+    static final List<String> PRICE_JOBS = List.of("amazon-prices", "amazon-discovery");
+    /** Exchange property holding the run's {@link State}. */
+    static final String STATE = "CaravanPriceRun";
+    /** Exchange property the route's chunk loop runs while. */
+    static final String MORE = "CaravanMore";
+
+    private final AmazonProperties amazon;
+    private final PriceClaims claims;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Outbox outbox;
+    private final JobStateRepository jobState;
+    private final AtomicLong activeDeals = new AtomicLong();
+
+    public PriceRun(AmazonProperties amazon, PriceClaims claims, JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox,
+                    JobStateRepository jobState, MeterRegistry meters) {
+        this.amazon = amazon;
+        this.claims = claims;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.jobState = jobState;
+        Gauge.builder("caravan_amazon_active_deals", activeDeals, AtomicLong::get)
+                .description("Deals active after the last price run").register(meters);
+    }
+
+    /** A run's budget and count; the loop's {@code CaravanMore} property mirrors {@link #more}. */
+    static final class State {
+        private final Exchange exchange;
+        private int requestsLeft;
+        private int checked;
+
+        State(Exchange exchange, int requests) {
+            this.exchange = exchange;
+            this.requestsLeft = requests;
+            exchange.setProperty(MORE, requests > 0);
+        }
+
+        int requestsLeft() {
+            return requestsLeft;
+        }
+
+        void checked(int products) {
+            checked += products;
+        }
+
+        void stop() {
+            exchange.setProperty(MORE, false);
+        }
+    }
+
+    static State state(Exchange exchange) {
+        State state = exchange.getProperty(STATE, State.class);
+        if (state == null) {
+            throw new IllegalStateException("price-check step outside a run: start it with priceRun.start");
+        }
+        return state;
+    }
+
+    /** Route step: the run begins with its request budget. */
+    public void start(Exchange exchange) {
+        exchange.setProperty(STATE, new State(exchange, amazon.checks().maxRequestsPerRun()));
+    }
+
+    /**
+     * Route step after the chunk's write: body the chunk's {@code List<Call>}. Unsent products are due again at once;
+     * a 429's after its retry-after; a 403 AssociateNotEligible's at once, with the price jobs paused and the admin
+     * told; a budget spent mid-chunk's at once; any other error's after the shortest interval, and that error is
+     * rethrown so the job run records it. Any of these ends the run.
+     */
+    @SuppressWarnings("unchecked")
+    public void settle(Exchange exchange) {
+        State run = state(exchange);
+        List<Call> calls = exchange.getMessage().getBody(List.class);
+        run.requestsLeft -= calls.size();
+        List<Claimed> unsent = new ArrayList<>();
+        List<Call> failed = new ArrayList<>();
+        for (Call call : calls) {
+            if (call.error() != null) {
+                failed.add(call);
+            } else if (call.answer() == null) {
+                unsent.addAll(call.batch());
+            }
+        }
+        claims.release(unsent, Duration.ZERO);
+        if (!failed.isEmpty() || !unsent.isEmpty() || run.requestsLeft <= 0) {
+            run.stop();
+        }
+        RuntimeException rethrow = handleFailures(failed);
+        if (rethrow != null) {
+            throw rethrow;
+        }
+    }
+
+    /** Route step at the end: the products checked as {@code CaravanRows}, and the active-deals gauge. */
+    public void finish(Exchange exchange) {
+        exchange.getMessage().setHeader(JobHeaders.ROWS, state(exchange).checked);
+        exchange.getMessage().setBody(state(exchange).checked);
+        Long count = jdbc.queryForObject("SELECT count(*) FROM deals WHERE status = 'active' AND marketplace = ?",
+                Long.class, amazon.marketplace());
+        activeDeals.set(count == null ? 0 : count);
+    }
+
+    /** Releases failed calls' products as the single-call job did. @return an error the run must rethrow, if any */
+    private RuntimeException handleFailures(List<Call> failed) {
+        RuntimeException rethrow = null;
+        CreatorsApiException notEligible = null;
+        for (Call call : failed) {
+            RuntimeException error = call.error();
+            if (error instanceof CreatorsApiException e && e.notEligible()) {
+                claims.release(call.batch(), Duration.ZERO);
+                notEligible = notEligible == null ? e : notEligible;
+            } else if (error instanceof CreatorsApiException e && e.throttled()) {
+                claims.release(call.batch(), e.retryAfterSeconds() != null ? Duration.ofSeconds(e.retryAfterSeconds())
+                        : amazon.checks().minInterval());
+                log.warn("Creators API throttled the price checks; they resume after {} s", e.retryAfterSeconds());
+            } else if (error instanceof QuotaExhaustedException e) {
+                claims.release(call.batch(), Duration.ZERO);
+                log.warn("Price checks stop: {}", e.getMessage());
+            } else {
+                claims.release(call.batch(), amazon.checks().minInterval());
+                rethrow = rethrow == null ? error : rethrow;
+            }
+        }
+        if (notEligible != null) {
+            notEligible(notEligible);
+            return null;
+        }
+        return rethrow;
+    }
+
+    /** 403 AssociateNotEligible: retrying burns quota for nothing, so pause the jobs and tell the admin once. */
+    private void notEligible(CreatorsApiException e) {
+        tx.executeWithoutResult(status -> {
+            jobState.setPaused(PRICE_JOBS, true, "amazon-403");
+            outbox.publish("admin.alert", Map.of("kind", "price-job-paused", "key", "amazon-403",
+                    "text", "Amazon refused the Creators API credential for " + amazon.marketplace()
+                            + " (403 AssociateNotEligible: the associate account needs 10 qualified sales in the trailing 30 days). "
+                            + "The jobs " + String.join(" and ", PRICE_JOBS) + " are paused; resume them once Amazon restores access."));
+        });
+        log.warn("Price jobs paused: {}", e.getMessage());
+    }
+}

@@ -1,5 +1,7 @@
 package io.caravan.amazon;
 
+import io.caravan.core.budget.ClusterBudgets;
+import io.caravan.core.budget.ClusterProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.deals.DealsProperties;
 import io.caravan.ops.JobStateRepository;
@@ -73,9 +75,15 @@ public class AmazonConfiguration {
     static class Enabled {
 
         @Bean
-        AmazonQuota amazonQuota(JdbcTemplate jdbc, AmazonProperties amazon, MeterRegistry meters) {
-            return new AmazonQuota(jdbc, amazon.clientId(), amazon.requestsPerSecond(), amazon.requestsPerDay(), meters,
+        AmazonQuota amazonQuota(JdbcTemplate jdbc, AmazonProperties amazon, MeterRegistry meters, ClusterProperties cluster,
+                                ClusterBudgets budgets) {
+            AmazonQuota quota = new AmazonQuota(jdbc, amazon.clientId(), amazon.requestsPerSecond(), amazon.requestsPerDay(), meters,
                     Clock.systemUTC());
+            if (cluster.budgets() == ClusterProperties.Mode.redis) {
+                quota.sharedBy(new ClusterPace(budgets, cluster, amazon.clientId(), amazon.requestsPerSecond(),
+                        AmazonQuota.SEND_JITTER_HEADROOM, meters));
+            }
+            return quota;
         }
 
         @Bean

@@ -43,6 +43,8 @@ public class AmazonQuota implements Quota {
     /** Earliest System.nanoTime() of the next call: keeps calls at least 1/rate apart. */
     private final java.util.concurrent.atomic.AtomicLong nextSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private volatile Instant pausedUntil = Instant.EPOCH;
+    /** The cluster-wide pace, when the hubs share one (caravan.cluster.budgets=redis). */
+    private volatile ClusterPace cluster;
     private volatile Instant slowUntil = Instant.EPOCH;
 
     public AmazonQuota(JdbcTemplate jdbc, String credential, double perSecond, int perDay, MeterRegistry meters, Clock clock) {
@@ -151,12 +153,34 @@ public class AmazonQuota implements Quota {
         // Resilience4j hands out one permit per refresh cycle, so two calls can fall at the end of one cycle and the
         // start of the next, a few microseconds apart; Amazon counts per second, so also keep them 1/rate apart (and
         // a little more, see SEND_JITTER_HEADROOM).
-        long gap = clock.instant().isBefore(slowUntil) ? 2 * spacingNanos : spacingNanos;
+        boolean slowed = clock.instant().isBefore(slowUntil);
+        long gap = slowed ? 2 * spacingNanos : spacingNanos;
         long slot = nextSlot.getAndUpdate(previous -> Math.max(previous, System.nanoTime()) + gap);
         long wait = slot - System.nanoTime();
         if (wait > 0) {
             sleep(Duration.ofNanos(wait));
         }
+        // This hub's own spacing first (it smooths the hub's threads), then the cluster's slot: other hubs and jobs
+        // of the same credential draw from it too.
+        ClusterPace shared = cluster;
+        if (shared != null) {
+            try {
+                shared.await(slowed);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QuotaExhaustedException("interrupted while waiting for the Creators API rate limit");
+            }
+        }
+    }
+
+    /** Shares the per-second pace with every hub of the cluster (see {@link ClusterPace}). */
+    public AmazonQuota sharedBy(ClusterPace pace) {
+        this.cluster = pace;
+        return this;
+    }
+
+    double requestsPerSecond() {
+        return 1e9 / gapNanos;
     }
 
     @Override

@@ -49,6 +49,18 @@ public class ClusterBudgets {
     }
 
     public Decision tryAcquire(List<Budget> budgets) {
+        return acquire(budgets, lease);
+    }
+
+    /**
+     * For a budget counted when calls are sent rather than answered: a granted call is logged at once, with nothing
+     * to release.
+     */
+    public Decision tryTake(List<Budget> budgets) {
+        return acquire(budgets, Duration.ZERO);
+    }
+
+    private Decision acquire(List<Budget> budgets, Duration lease) {
         String token = UUID.randomUUID().toString();
         List<String> keys = keys(budgets);
         List<String> args = new ArrayList<>();

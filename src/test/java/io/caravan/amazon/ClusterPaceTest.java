@@ -1,0 +1,121 @@
+package io.caravan.amazon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.caravan.core.budget.ClusterBudgets;
+import io.caravan.core.budget.ClusterProperties;
+import io.caravan.support.OwnRedis;
+import io.caravan.support.TestEnvironment;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The Creators API rate is the cluster's: two hubs (each with discovery and price checks calling at once, four
+ * threads apiece) configured at 10 requests/s send at most 10 in any second together; without Redis a hub keeps to
+ * its share.
+ */
+class ClusterPaceTest {
+
+    private static final double RATE = 10;
+
+    private final String schema = TestEnvironment.newSchema();
+
+    @AfterEach
+    void drop() {
+        TestEnvironment.dropSchema(schema);
+    }
+
+    @Test
+    void twoHubsAtTheFullRateEachSendTheRateTogether() throws Exception {
+        try (OwnRedis redis = new OwnRedis()) {
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(5));
+            List<AmazonQuota> hubs = List.of(hub(redis, cluster), hub(redis, cluster));
+            List<Long> sent = send(hubs, Duration.ofSeconds(4));
+
+            assertThat(maxPerSecond(sent)).as("requests in any one second, both hubs together").isLessThanOrEqualTo(10);
+            assertThat(maxPerWallClockSecond(sent)).as("requests per wall-clock second").isLessThanOrEqualTo(10);
+            assertThat(sent.size()).as("the cluster still used its rate").isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
+    void withoutRedisAHubKeepsToItsShare() throws Exception {
+        try (OwnRedis redis = new OwnRedis()) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(30));
+            AmazonQuota quota = quota().sharedBy(new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
+                    cluster, "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, meters));
+            redis.stop();
+            List<Long> sent = send(List.of(quota), Duration.ofSeconds(3));
+            assertThat(maxPerSecond(sent)).as("half of 10/s with expected-instances 2").isLessThanOrEqualTo(5);
+            assertThat(sent).hasSizeGreaterThanOrEqualTo(5);
+            assertThat(meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value()).isEqualTo(1.0);
+        }
+    }
+
+    private AmazonQuota hub(OwnRedis redis, ClusterProperties cluster) {
+        return quota().sharedBy(new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)), cluster,
+                "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, new SimpleMeterRegistry()));
+    }
+
+    private AmazonQuota quota() {
+        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(TestEnvironment.jdbcUrl(schema), TestEnvironment.PG_USER,
+                TestEnvironment.PG_PASSWORD));
+        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        jdbc.execute("CREATE TABLE IF NOT EXISTS amazon_quota (credential TEXT NOT NULL, day DATE NOT NULL, used INT NOT NULL DEFAULT 0,"
+                + " PRIMARY KEY (credential, day))");
+        return new AmazonQuota(jdbc, "cred-" + schema, RATE, 1_000_000, new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    /** Four threads per hub call pace() as fast as it lets them; returns the send times (epoch millis). */
+    private static List<Long> send(List<AmazonQuota> hubs, Duration length) throws InterruptedException {
+        List<Long> sent = Collections.synchronizedList(new ArrayList<>());
+        long end = System.nanoTime() + length.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(hubs.size() * 4);
+        for (AmazonQuota hub : hubs) {
+            for (int t = 0; t < 4; t++) {
+                String operation = t % 2 == 0 ? "getItems" : "searchItems";
+                pool.execute(() -> {
+                    while (System.nanoTime() < end) {
+                        hub.pace(operation);
+                        sent.add(System.currentTimeMillis());
+                    }
+                });
+            }
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(length.toSeconds() + 30, TimeUnit.SECONDS)).isTrue();
+        return sent;
+    }
+
+    private static int maxPerSecond(List<Long> sent) {
+        List<Long> times = sent.stream().sorted().toList();
+        int max = 0;
+        for (int i = 0, start = 0; i < times.size(); i++) {
+            while (times.get(i) - times.get(start) >= 1000) {
+                start++;
+            }
+            max = Math.max(max, i - start + 1);
+        }
+        return max;
+    }
+
+    private static int maxPerWallClockSecond(List<Long> sent) {
+        Map<Long, Integer> perSecond = new TreeMap<>();
+        sent.forEach(at -> perSecond.merge(at / 1000, 1, Integer::sum));
+        return perSecond.values().stream().max(Integer::compare).orElse(0);
+    }
+}

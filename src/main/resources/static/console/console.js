@@ -2,7 +2,7 @@
 // and the console's read-only /api/console/** endpoints. No build step; every text goes in through textContent.
 'use strict';
 
-const state = { session: null, view: null, timer: null, jobs: [], zones: {}, busy: false };
+const state = { session: null, view: null, timer: null, jobs: [], zones: {}, shown: {} };
 const FAST = 1500, SLOW = 5000;
 
 // ---------- small helpers ----------
@@ -98,7 +98,7 @@ function duration(seconds) {
 }
 
 function age(seconds) {
-  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return 'never';
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return 'never synced';
   if (seconds < 120) return Math.round(seconds) + ' s';
   if (seconds < 7200) return Math.round(seconds / 60) + ' min';
   if (seconds < 172800) return (seconds / 3600).toFixed(1) + ' h';
@@ -150,6 +150,19 @@ function describeCron(expression) {
   return (when + ' ' + days.join(' ')).trim();
 }
 
+/** True if this view's data is what is on screen already: then nothing is re-drawn (focus and scroll stay). */
+function unchanged(view, data) {
+  const key = JSON.stringify(data);
+  if (state.shown[view] === key) return true;
+  state.shown[view] = key;
+  return false;
+}
+
+/** Seconds between a run's start and end (the API gives both times). */
+function runSeconds(run) {
+  return run.finishedAt ? (new Date(run.finishedAt) - new Date(run.startedAt)) / 1000 : null;
+}
+
 // ---------- views ----------
 
 const views = {
@@ -157,6 +170,12 @@ const views = {
     const jobs = await api('GET', '/api/jobs');
     state.jobs = jobs;
     jobs.forEach(job => { state.zones[job.name] = job.timeZone; });
+    const running = jobs.some(job => job.lastRun && job.lastRun.status === 'running');
+    // Only 'in 12 s' moves with the clock when nothing else changed.
+    if (unchanged('jobs', jobs)) {
+      document.querySelectorAll('#jobs-table [data-at]').forEach(el => { el.textContent = relative(el.dataset.at); });
+      return running;
+    }
     const body = document.querySelector('#jobs-table tbody');
     body.replaceChildren(...jobs.map(job => {
       const run = job.lastRun;
@@ -166,11 +185,11 @@ const views = {
           job.description ? h('div', { class: 'muted small', text: job.description }) : null),
         h('td', {}, h('div', { class: 'schedule', text: describeCron(job.schedule) }),
           h('div', { class: 'muted small' }, h('code', { text: job.schedule }), ' · ', job.timeZone)),
-        h('td', {}, time(job.nextFireTime, job.timeZone), h('div', { class: 'muted small', text: relative(job.nextFireTime) })),
+        h('td', {}, time(job.nextFireTime, job.timeZone), h('div', { class: 'muted small', 'data-at': job.nextFireTime, text: relative(job.nextFireTime) })),
         h('td', { class: 'state' }, !job.enabled ? h('span', { class: 'badge skipped', text: 'disabled' })
           : job.paused ? h('span', { class: 'badge paused', text: 'paused' }) : h('span', { class: 'badge active', text: 'active' })),
         h('td', { class: 'last-run' }, run ? [badge(run.status),
-          h('div', { class: 'small' }, time(run.startedAt, job.timeZone), ' · ', duration(run.durationSeconds),
+          h('div', { class: 'small' }, time(run.startedAt, job.timeZone), ' · ', duration(runSeconds(run)),
             run.rows !== null && run.rows !== undefined ? ' · ' + run.rows + ' rows' : ''),
           run.error ? h('div', { class: 'error small', text: run.error }) : null] : badge(null)),
         h('td', { class: 'actions' },
@@ -179,7 +198,7 @@ const views = {
             : h('button', { type: 'button', 'data-action': 'pause', 'aria-label': 'Pause ' + name, onclick: () => act('POST', '/api/jobs/' + encodeURIComponent(name) + '/pause', 'Paused ' + name) }, 'Pause'),
           h('button', { type: 'button', 'data-action': 'run', 'aria-label': 'Run ' + name + ' now', onclick: () => runNow(name) }, 'Run now')));
     }));
-    return jobs.some(job => job.lastRun && job.lastRun.status === 'running');
+    return running;
   },
 
   async runs() {
@@ -190,25 +209,28 @@ const views = {
     if (job) query.set('job', job);
     if (status) query.set('status', status);
     const runs = await api('GET', '/api/runs?' + query);
+    const running = runs.some(run => run.status === 'running');
+    if (unchanged('runs', [job, status, runs])) return running;
     const open = new Set([...document.querySelectorAll('#runs-table details[open]')].map(d => d.closest('tr').dataset.run));
     document.querySelector('#runs-table tbody').replaceChildren(...runs.map(run => {
       const zone = state.zones[run.job];
       return h('tr', { 'data-run': run.id, 'data-status': run.status },
         h('td', { text: run.id }), h('td', { text: run.job }), h('td', { text: run.trigger }),
         h('td', {}, time(run.startedAt, zone)), h('td', { class: 'run-status' }, badge(run.status)),
-        h('td', { text: duration(run.durationSeconds) }), h('td', { text: run.rows === null ? '—' : run.rows }),
+        h('td', { text: duration(runSeconds(run)) }), h('td', { text: run.rows === null ? '—' : run.rows }),
         h('td', { class: 'small', text: run.instance }),
         h('td', { class: 'run-error' }, run.error ? h('details', { open: open.has(String(run.id)) },
           h('summary', { text: run.error.length > 60 ? run.error.slice(0, 60) + '…' : run.error }),
           h('pre', { class: 'error', text: run.error })) : ''));
     }));
-    drawChart(job);
-    return runs.some(run => run.status === 'running');
+    await drawChart(job);
+    return running;
   },
 
   async 'dead-letters'() {
     const replayed = document.getElementById('dead-letters-replayed').checked;
     const letters = await api('GET', '/api/dead-letters?limit=200&includeReplayed=' + replayed);
+    if (unchanged('dead-letters', [replayed, letters])) return false;
     const open = new Set([...document.querySelectorAll('#dead-letters-table details[open]')].map(d => d.dataset.key));
     document.querySelector('#dead-letters-table tbody').replaceChildren(...letters.map(letter => {
       let payload = letter.payload;
@@ -237,6 +259,7 @@ const views = {
 
   async flows() {
     const flows = await api('GET', '/api/console/flows');
+    if (unchanged('flows', flows)) return false;
     const open = new Set([...document.querySelectorAll('#flows details[open]')].map(d => d.dataset.route));
     const first = document.querySelectorAll('#flows details').length === 0;
     document.getElementById('flows').replaceChildren(...flows.map(flow => h('section', { class: 'flow', 'data-flow': flow.name },
@@ -265,17 +288,21 @@ const views = {
 
   async health() {
     const summary = await api('GET', '/api/console/health');
+    if (unchanged('health', summary)) return false;
     document.getElementById('health-checks').replaceChildren(...summary.checks.map(check =>
       h('div', { class: 'card check', 'data-check': check.name },
         h('div', { class: 'muted small', text: check.name }), badge(check.status))));
     const metric = (name, tags) => summary.metrics.filter(m => m.name === name
       && Object.entries(tags || {}).every(([k, v]) => m.tags[k] === v));
-    const sum = name => { const found = metric(name); return found.length ? found.reduce((a, m) => a + m.value, 0) : null; };
+    const sum = name => {
+      const found = metric(name).filter(m => m.value !== null);
+      return found.length ? found.reduce((a, m) => a + m.value, 0) : null;
+    };
     const ages = metric('caravan_dataset_age_seconds');
     document.querySelector('#datasets-table tbody').replaceChildren(...ages.map(m => {
-      const max = metric('caravan_dataset_max_age_seconds', { card: m.tags.card })[0];
-      const fresh = max && !Number.isNaN(m.value) && m.value <= max.value;
-      return h('tr', { 'data-dataset': m.tags.card }, h('th', { scope: 'row', text: m.tags.card }), h('td', { text: age(m.value) }),
+      const max = metric('caravan_dataset_max_age_seconds', { dataset: m.tags.dataset })[0];
+      const fresh = max && m.value !== null && m.value <= max.value;
+      return h('tr', { 'data-dataset': m.tags.dataset }, h('th', { scope: 'row', text: m.tags.dataset }), h('td', { text: age(m.value) }),
         h('td', { text: max ? age(max.value) : '—' }), h('td', {}, badge(fresh ? 'fresh' : 'stale')));
     }));
     const numbers = [
@@ -321,7 +348,7 @@ async function drawChart(job) {
   const figure = document.getElementById('runs-chart-figure');
   if (!job) { figure.hidden = true; return; }
   const runs = (await api('GET', '/api/runs?limit=50&job=' + encodeURIComponent(job)))
-    .filter(run => run.durationSeconds !== null).reverse();
+    .filter(run => run.finishedAt).map(run => ({ ...run, seconds: runSeconds(run) })).reverse();
   const chart = document.getElementById('runs-chart');
   chart.replaceChildren();
   figure.hidden = false;
@@ -330,16 +357,16 @@ async function drawChart(job) {
     return;
   }
   const W = 600, H = 160, P = 8;
-  const maxDuration = Math.max(...runs.map(r => r.durationSeconds), 0.001);
+  const maxDuration = Math.max(...runs.map(r => r.seconds), 0.001);
   const maxRows = Math.max(...runs.map(r => r.rows || 0), 1);
   const x = i => runs.length === 1 ? W / 2 : P + i * (W - 2 * P) / (runs.length - 1);
   const barWidth = Math.max(2, (W - 2 * P) / runs.length * 0.6);
   runs.forEach((run, i) => {
-    const height = (H - 2 * P) * run.durationSeconds / maxDuration;
+    const height = (H - 2 * P) * run.seconds / maxDuration;
     const bar = svg('rect', { x: x(i) - barWidth / 2, y: H - P - height, width: barWidth, height: Math.max(1, height),
       class: 'bar-' + run.status });
     bar.append(svg('title'));
-    bar.firstChild.textContent = 'run ' + run.id + ': ' + duration(run.durationSeconds) + ', ' + (run.rows ?? '—') + ' rows';
+    bar.firstChild.textContent = 'run ' + run.id + ': ' + duration(run.seconds) + ', ' + (run.rows ?? '—') + ' rows';
     chart.append(bar);
   });
   const points = runs.map((run, i) => x(i) + ',' + (H - P - (H - 2 * P) * (run.rows || 0) / maxRows)).join(' ');
@@ -384,8 +411,10 @@ async function refresh() {
   clearTimeout(state.timer);
   const view = state.view;
   let active = false;
+  const focused = focusKey();
   try {
     active = await views[view]();
+    restoreFocus(focused);
     document.body.dataset.loaded = view;
     document.getElementById('status').dataset.updated = new Date().toISOString();
     document.title = 'Caravan · ' + view;
@@ -393,6 +422,25 @@ async function refresh() {
     banner(e.message);
   }
   if (view === state.view) state.timer = setTimeout(refresh, active ? FAST : SLOW);
+}
+
+/** Where the keyboard focus is, in words that survive a re-draw of the table. */
+function focusKey() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const row = el.closest('[data-job],[data-run],[data-dead-letter],[data-route]');
+  if (!row) return null;
+  const attr = ['data-job', 'data-run', 'data-dead-letter', 'data-route'].find(a => row.hasAttribute(a));
+  return { selector: '[' + attr + '="' + CSS.escape(row.getAttribute(attr)) + '"]', action: el.dataset.action, tag: el.tagName };
+}
+
+function restoreFocus(key) {
+  if (!key || (document.activeElement && document.activeElement !== document.body)) return;
+  const row = document.querySelector(key.selector);
+  if (!row) return;
+  const target = (key.action && row.querySelector('[data-action="' + key.action + '"]'))
+    || row.querySelector('[data-action]') || row.querySelector(key.tag.toLowerCase());
+  if (target) target.focus();
 }
 
 function show() {
@@ -404,6 +452,7 @@ function show() {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
   delete document.body.dataset.loaded;
+  state.shown = {};
   refresh();
 }
 

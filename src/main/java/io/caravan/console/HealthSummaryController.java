@@ -33,7 +33,8 @@ public class HealthSummaryController {
     public record Check(String name, String status, Map<String, Object> details) {
     }
 
-    public record Metric(String name, Map<String, String> tags, double value) {
+    /** A value of null is NaN in Prometheus (e.g. a dataset never synced). */
+    public record Metric(String name, Map<String, String> tags, Double value) {
     }
 
     public record Summary(List<Check> checks, List<Metric> metrics) {
@@ -67,7 +68,7 @@ public class HealthSummaryController {
             for (Tag tag : meter.getId().getTags()) {
                 tags.put(tag.getKey(), tag.getValue());
             }
-            metrics.add(new Metric(prometheusName(meter), tags, value));
+            metrics.add(new Metric(prometheusName(meter), tags, value.isNaN() || value.isInfinite() ? null : value));
         }
         metrics.sort(Comparator.comparing(Metric::name).thenComparing(metric -> metric.tags().toString()));
         return new Summary(checks, metrics);

@@ -29,6 +29,10 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -96,6 +100,52 @@ public class ApiSecurity {
                 .build();
     }
 
+    /**
+     * Camel's own console (Hawtio, profile {@code hawtio}) and its Jolokia endpoint, for a browser signed in to the
+     * console: the same session, CSRF protection the way Hawtio's script does it (it reads the {@code XSRF-TOKEN}
+     * cookie and sends {@code X-XSRF-TOKEN}), and Hawtio's own Content-Security-Policy instead of the console's.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE - 5)
+    SecurityFilterChain hawtioFilterChain(HttpSecurity http, ObjectMapper json, SecurityContextRepository contexts) throws Exception {
+        CookieCsrfTokenRepository cookies = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        cookies.setCookiePath("/actuator");
+        cookies.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
+        return http
+                // By URI: Jolokia is a servlet of its own (not Spring MVC's), and Hawtio forwards to it.
+                .securityMatcher(ApiSecurity::isHawtio)
+                .csrf(csrf -> csrf.csrfTokenRepository(cookies).csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
+                .addFilterAfter(new CsrfCookieFilter(), CsrfFilter.class)
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .securityContext(context -> context.securityContextRepository(contexts))
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+                .requestCache(cache -> cache.disable())
+                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                .exceptionHandling(errors -> errors
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(SIGN_IN),
+                                request -> "GET".equals(request.getMethod()) && request.getRequestURI().contains("/actuator/hawtio"))
+                        .defaultAuthenticationEntryPointFor((request, response, e) -> unauthorized(request, response, json),
+                                request -> true)
+                        .accessDeniedHandler((request, response, e) -> writeError(response, json, HttpStatus.FORBIDDEN,
+                                e instanceof CsrfException ? "Missing or invalid X-XSRF-TOKEN header" : "Access denied")))
+                .build();
+    }
+
+    /** Makes the XSRF-TOKEN cookie exist from the first page on, so Hawtio's first POST already has it. */
+    static final class CsrfCookieFilter extends OncePerRequestFilter {
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+            if (token != null) {
+                token.getToken();
+            }
+            chain.doFilter(request, response);
+        }
+    }
+
     /** Everything else: the console's session (or nothing), with CSRF protection on every change. */
     @Bean
     SecurityFilterChain consoleFilterChain(HttpSecurity http, ObjectMapper json, CsrfTokenRepository csrfTokens,
@@ -113,7 +163,7 @@ public class ApiSecurity {
                 // Only the console's sign-in (ConsoleSignIn) saves a session, with a new id.
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
                 .requestCache(cache -> cache.disable())
-                .authorizeHttpRequests(auth -> authorize(auth.requestMatchers(SIGN_IN, "/console/console.css").permitAll()))
+                .authorizeHttpRequests(auth -> authorize(auth.requestMatchers(SIGN_IN, "/console/console.css", "/favicon.ico").permitAll()))
                 .headers(ApiSecurity::headers)
                 .exceptionHandling(errors -> errors
                         // A person opening the console without a session goes to the sign-in form; the API answers JSON.
@@ -146,6 +196,12 @@ public class ApiSecurity {
         writeError(response, json, HttpStatus.UNAUTHORIZED, request.getHeader(HttpHeaders.AUTHORIZATION) == null
                 ? "Missing Authorization header: send 'Authorization: Bearer <caravan.admin.token>'"
                 : "Invalid bearer token");
+    }
+
+    private static boolean isHawtio(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.equals("/actuator/hawtio") || path.startsWith("/actuator/hawtio/")
+                || path.equals("/actuator/jolokia") || path.startsWith("/actuator/jolokia/");
     }
 
     private static boolean isConsolePage(HttpServletRequest request) {

@@ -360,7 +360,7 @@ async function drawChart(job) {
   const maxDuration = Math.max(...runs.map(r => r.seconds), 0.001);
   const maxRows = Math.max(...runs.map(r => r.rows || 0), 1);
   const x = i => runs.length === 1 ? W / 2 : P + i * (W - 2 * P) / (runs.length - 1);
-  const barWidth = Math.max(2, (W - 2 * P) / runs.length * 0.6);
+  const barWidth = Math.min(24, Math.max(2, (W - 2 * P) / runs.length * 0.6));
   runs.forEach((run, i) => {
     const height = (H - 2 * P) * run.seconds / maxDuration;
     const bar = svg('rect', { x: x(i) - barWidth / 2, y: H - P - height, width: barWidth, height: Math.max(1, height),

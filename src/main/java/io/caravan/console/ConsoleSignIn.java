@@ -12,6 +12,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -46,7 +47,7 @@ public class ConsoleSignIn {
     @GetMapping(value = ApiSecurity.SIGN_IN, produces = MediaType.TEXT_HTML_VALUE)
     public ResponseEntity<String> form(CsrfToken csrf, @RequestParam(name = "signed-out", required = false) String signedOut,
                                        Authentication who) {
-        if (who != null && who.isAuthenticated() && signedOut == null) {
+        if (who != null && who.isAuthenticated() && !(who instanceof AnonymousAuthenticationToken) && signedOut == null) {
             return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/console/")).build();
         }
         return page(HttpStatus.OK, csrf, signedOut != null ? "You are signed out." : null, false);

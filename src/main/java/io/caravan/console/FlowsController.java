@@ -9,8 +9,10 @@ import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.OptionalIdentifiedDefinition;
+import org.apache.camel.model.OutputNode;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -90,20 +92,46 @@ public class FlowsController {
                 definition.getLocation(), first == null ? 0 : first.exchanges(), failures, steps);
     }
 
-    private void walk(String routeId, ProcessorDefinition<?> node, int depth, List<StepView> steps) {
+    private void walk(String routeId, OptionalIdentifiedDefinition<?> node, int depth, List<StepView> steps) {
         String nodeId = node.getId();
         StepStatistics.Step step = nodeId == null ? null : statistics.get(routeId, nodeId);
-        steps.add(new StepView(nodeId, node.getShortName(), label(node), depth,
-                step == null ? 0 : step.exchanges(), step == null ? 0 : step.failures(),
-                step == null ? 0 : step.meanMillis(), step == null ? 0 : step.maxMillis(),
-                step == null ? 0 : step.totalMillis(),
-                step == null || step.lastAtEpochMillis() == 0 ? null : Instant.ofEpochMilli(step.lastAtEpochMillis())));
-        List<? extends ProcessorDefinition<?>> children = node.getOutputs();
-        if (children != null) {
-            for (ProcessorDefinition<?> child : children) {
-                walk(routeId, child, depth + 1, steps);
-            }
+        int at = steps.size();
+        List<? extends OptionalIdentifiedDefinition<?>> children = children(node);
+        for (OptionalIdentifiedDefinition<?> child : children) {
+            walk(routeId, child, depth + 1, steps);
         }
+        StepView view;
+        if (step == null && steps.size() > at) {
+            // Not a processor of its own (a choice's when/otherwise): it counts what entered its first step.
+            StepView first = steps.get(at);
+            view = new StepView(nodeId, node.getShortName(), label(node), depth, first.exchanges(), first.failures(),
+                    first.meanMillis(), first.maxMillis(), first.totalMillis(), first.lastAt());
+        } else {
+            view = new StepView(nodeId, node.getShortName(), label(node), depth,
+                    step == null ? 0 : step.exchanges(), step == null ? 0 : step.failures(),
+                    step == null ? 0 : step.meanMillis(), step == null ? 0 : step.maxMillis(),
+                    step == null ? 0 : step.totalMillis(),
+                    step == null || step.lastAtEpochMillis() == 0 ? null : Instant.ofEpochMilli(step.lastAtEpochMillis()));
+        }
+        steps.add(at, view);
+    }
+
+    /** A choice's outputs, as the DSL builds them, are its last branch's steps; its branches are what it holds. */
+    private static List<? extends OptionalIdentifiedDefinition<?>> children(OptionalIdentifiedDefinition<?> node) {
+        if (node instanceof ChoiceDefinition choice) {
+            List<OptionalIdentifiedDefinition<?>> branches = new ArrayList<>(choice.getWhenClauses());
+            if (choice.getOtherwise() != null) {
+                branches.add(choice.getOtherwise());
+            }
+            return branches;
+        }
+        if (node instanceof ProcessorDefinition<?> processor) {
+            return processor.getOutputs() == null ? List.of() : processor.getOutputs();
+        }
+        if (node instanceof OutputNode output) {
+            return output.getOutputs() == null ? List.of() : output.getOutputs();
+        }
+        return List.of();
     }
 
     private static String label(OptionalIdentifiedDefinition<?> node) {

@@ -188,7 +188,7 @@ const views = {
         h('td', {}, time(job.nextFireTime, job.timeZone), h('div', { class: 'muted small', 'data-at': job.nextFireTime, text: relative(job.nextFireTime) })),
         h('td', { class: 'state' }, !job.enabled ? h('span', { class: 'badge skipped', text: 'disabled' })
           : job.paused ? h('span', { class: 'badge paused', text: 'paused' }) : h('span', { class: 'badge active', text: 'active' })),
-        h('td', { class: 'last-run' }, run ? [badge(run.status),
+        h('td', { class: 'last-run', 'data-run': run ? run.id : null }, run ? [badge(run.status),
           h('div', { class: 'small' }, time(run.startedAt, job.timeZone), ' · ', duration(runSeconds(run)),
             run.rows !== null && run.rows !== undefined ? ' · ' + run.rows + ' rows' : ''),
           run.error ? h('div', { class: 'error small', text: run.error }) : null] : badge(null)),

@@ -240,9 +240,15 @@ class ConsoleBrowserTest {
             return text.startsWith("Started metabase-vendors") ? text : null;
         });
         long runId = Long.parseLong(said.replaceAll(".*run (\\d+).*", "$1"));
-        // The jobs view follows the run by itself, without a reload.
-        wait.until(d -> row("metabase-vendors").findElement(By.cssSelector("td.last-run")).getText().contains("succeeded")
-                && run(runId).get("status").asText().equals("succeeded"));
+        // The jobs view follows the run by itself, without a reload, until it ends (or the schedule's next run,
+        // possibly skipped because this one was still going, has taken its place).
+        wait.until(d -> {
+            WebElement last = row("metabase-vendors").findElement(By.cssSelector("td.last-run"));
+            long shown = Long.parseLong(last.getAttribute("data-run"));
+            return shown == runId ? last.getText().contains("succeeded") : shown > runId
+                    && run(runId).get("status").asText().equals("succeeded");
+        });
+        assertThat(run(runId).get("status").asText()).isEqualTo("succeeded");
 
         browser.get(base + "/console/#runs");
         WebElement listed = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-run='" + runId + "']")));

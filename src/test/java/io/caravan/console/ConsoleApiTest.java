@@ -73,6 +73,17 @@ class ConsoleApiTest {
     }
 
     @Test
+    void aChangeWithNeitherTokenNorSessionIsTheApisJson401() throws Exception {
+        HttpResponse<String> run = browser().send(request("/api/jobs/heartbeat/run").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(run.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(run.body()).get("message").asText()).contains("Missing Authorization header");
+        HttpResponse<String> signIn = browser().send(request("/console/sign-in").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + ADMIN_TOKEN)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).as("the sign-in form always needs its CSRF token").isEqualTo(403);
+    }
+
+    @Test
     void aWrongTokenShowsOnlyTheFormAndAMessage() throws Exception {
         HttpClient browser = browser();
         HttpResponse<String> refused = signIn(browser, "not-the-token");

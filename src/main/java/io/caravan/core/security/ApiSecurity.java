@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -61,6 +62,7 @@ public class ApiSecurity {
 
     public static final String SIGN_IN = "/console/sign-in";
     public static final String SIGN_OUT = "/console/sign-out";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     @Bean
     CsrfTokenRepository csrfTokenRepository() {
@@ -152,7 +154,11 @@ public class ApiSecurity {
                                            SecurityContextRepository contexts) throws Exception {
         LoginUrlAuthenticationEntryPoint signIn = new LoginUrlAuthenticationEntryPoint(SIGN_IN);
         return http
-                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
+                // A change needs the CSRF token only where a session could vouch for it (and on the sign-in form):
+                // without one, a POST is simply unauthenticated and gets the API's 401, as before.
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).requireCsrfProtectionMatcher(request ->
+                        !SAFE_METHODS.contains(request.getMethod())
+                                && (request.getSession(false) != null || SIGN_IN.equals(pathOf(request)))))
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .securityContext(context -> context.securityContextRepository(contexts))
@@ -198,14 +204,18 @@ public class ApiSecurity {
                 : "Invalid bearer token");
     }
 
+    private static String pathOf(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
+    }
+
     private static boolean isHawtio(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = pathOf(request);
         return path.equals("/actuator/hawtio") || path.startsWith("/actuator/hawtio/")
                 || path.equals("/actuator/jolokia") || path.startsWith("/actuator/jolokia/");
     }
 
     private static boolean isConsolePage(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = pathOf(request);
         return "GET".equals(request.getMethod()) && (path.equals("/console") || path.startsWith("/console/"));
     }
 

@@ -64,6 +64,15 @@ public class JobRunRepository {
                 JobRunRepository::map, job, limit);
     }
 
+    public List<JobRun> list(String job, String status, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM job_runs WHERE (?::text IS NULL OR job = ?) AND status = ?"
+                + " ORDER BY id DESC LIMIT ?", JobRunRepository::map, blankToNull(job), blankToNull(job), status, limit);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
     /** The newest run of every job that has one. */
     public Map<String, JobRun> lastRuns() {
         Map<String, JobRun> last = new HashMap<>();

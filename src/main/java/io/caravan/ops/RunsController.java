@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class RunsController {
 
     private static final int MAX_LIMIT = 1000;
+    static final List<String> STATUSES = List.of("running", "succeeded", "failed", "skipped", "abandoned");
 
     private final JobRunRepository runs;
 
@@ -21,11 +22,15 @@ public class RunsController {
     }
 
     @GetMapping
-    public List<JobRun> list(@RequestParam(required = false) String job, @RequestParam(defaultValue = "50") int limit) {
+    public List<JobRun> list(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
+                             @RequestParam(defaultValue = "50") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
         }
-        return runs.list(job, limit);
+        if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
+            throw new IllegalArgumentException("status must be one of " + String.join(", ", STATUSES) + ", was '" + status + "'");
+        }
+        return status == null || status.isBlank() ? runs.list(job, limit) : runs.list(job, status, limit);
     }
 
     @GetMapping("/{id}")

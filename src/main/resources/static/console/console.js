@@ -1,0 +1,477 @@
+// Caravan's operator console: plain JavaScript over the operator API (/api/jobs, /api/runs, /api/dead-letters)
+// and the console's read-only /api/console/** endpoints. No build step; every text goes in through textContent.
+'use strict';
+
+const state = { session: null, view: null, timer: null, jobs: [], zones: {}, shown: {} };
+const FAST = 1500, SLOW = 5000;
+
+// ---------- small helpers ----------
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+function svg(tag, attrs) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [key, value] of Object.entries(attrs || {})) el.setAttribute(key, value);
+  return el;
+}
+
+async function api(method, path) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET' && state.session) headers[state.session.csrfHeader] = state.session.csrfToken;
+  const response = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store' });
+  if (response.status === 401) {
+    window.location.assign('/console/sign-in');
+    throw new Error('Your session has ended: sign in again.');
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new Error((body && body.message) || (response.status + ' ' + response.statusText));
+  return body;
+}
+
+function say(message) {
+  document.getElementById('status').textContent = message;
+}
+
+function banner(message) {
+  const el = document.getElementById('banner');
+  el.textContent = message || '';
+  el.hidden = !message;
+}
+
+function confirmAction(text) {
+  const dialog = document.getElementById('confirm');
+  document.getElementById('confirm-text').textContent = text;
+  return new Promise(resolve => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+    document.getElementById('confirm-yes').focus();
+  });
+}
+
+const pad = n => String(n).padStart(2, '0');
+
+/** A time in the given zone (the job's, else the browser's), with UTC in the tooltip. */
+function time(iso, zone) {
+  if (!iso) return h('span', { class: 'muted', text: '—' });
+  const date = new Date(iso);
+  let text;
+  try {
+    text = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone || undefined, year: 'numeric', month: 'short', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZoneName: 'short'
+    }).format(date);
+  } catch (e) {
+    text = date.toISOString();
+  }
+  return h('time', { datetime: iso, title: 'UTC ' + date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') }, text);
+}
+
+function relative(iso) {
+  if (!iso) return '';
+  const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
+  const abs = Math.abs(seconds);
+  const text = abs < 90 ? abs + ' s' : abs < 5400 ? Math.round(abs / 60) + ' min' : abs < 172800 ? Math.round(abs / 3600) + ' h'
+    : Math.round(abs / 86400) + ' days';
+  return seconds >= 0 ? 'in ' + text : text + ' ago';
+}
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 1) return Math.round(seconds * 1000) + ' ms';
+  if (seconds < 120) return seconds.toFixed(1) + ' s';
+  return Math.floor(seconds / 60) + ' min ' + Math.round(seconds % 60) + ' s';
+}
+
+function age(seconds) {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return 'never synced';
+  if (seconds < 120) return Math.round(seconds) + ' s';
+  if (seconds < 7200) return Math.round(seconds / 60) + ' min';
+  if (seconds < 172800) return (seconds / 3600).toFixed(1) + ' h';
+  return (seconds / 86400).toFixed(1) + ' days';
+}
+
+function badge(status) {
+  return h('span', { class: 'badge ' + (status || 'none'), text: status || 'never ran' });
+}
+
+// ---------- cron in words (Quartz: second minute hour day-of-month month day-of-week [year]) ----------
+
+const DAYS = { SUN: 'Sunday', MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday', SAT: 'Saturday',
+  1: 'Sunday', 2: 'Monday', 3: 'Tuesday', 4: 'Wednesday', 5: 'Thursday', 6: 'Friday', 7: 'Saturday' };
+const MONTHS = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+const MONTH_NAMES = { JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12 };
+
+function describeCron(expression) {
+  const f = (expression || '').trim().split(/\s+/);
+  if (f.length < 6) return expression;
+  const [sec, min, hour, dom, mon, dow, year] = f;
+  const num = v => /^\d+$/.test(v);
+  const step = v => { const m = v.match(/^(?:\*|0)\/(\d+)$/); return m ? Number(m[1]) : null; };
+  const plural = (n, unit) => n === 1 ? 'every ' + unit : 'every ' + n + ' ' + unit + 's';
+  const list = (v, words) => v.split(',').map(part => part.split('-').map(x => words(x)).join(' to ')).join(', ');
+  let when;
+  if (num(sec) && num(min) && num(hour)) {
+    when = 'at ' + pad(hour) + ':' + pad(min) + (sec === '0' ? '' : ':' + pad(sec));
+  } else if (hour === '*' && min === '*') {
+    when = sec === '*' ? 'every second' : step(sec) ? plural(step(sec), 'second') : 'every minute at second ' + sec;
+  } else if (hour === '*' && step(min)) {
+    when = plural(step(min), 'minute') + (sec === '0' ? '' : ' at second ' + sec);
+  } else if (hour === '*' && num(min)) {
+    when = 'every hour at minute ' + min;
+  } else if (step(hour) && num(min)) {
+    when = plural(step(hour), 'hour') + ' at minute ' + min;
+  } else if (num(min) && /^[\d,-]+$/.test(hour)) {
+    when = 'at minute ' + min + ' of hour ' + hour.replace(/,/g, ', ').replace(/-/g, ' to ');
+  } else {
+    when = 'second ' + sec + ', minute ' + min + ', hour ' + hour;
+  }
+  const days = [];
+  if (dow !== '*' && dow !== '?') days.push('on ' + list(dow.toUpperCase(), d => DAYS[d] || d));
+  if (dom !== '*' && dom !== '?') days.push(dom === 'L' ? 'on the last day of the month' : 'on day ' + dom + ' of the month');
+  if (mon !== '*') days.push('in ' + list(mon.toUpperCase(), m => MONTHS[MONTH_NAMES[m] || Number(m)] || m));
+  if (year && year !== '*') days.push('in ' + year);
+  if (!days.length && when.startsWith('at ')) days.push('every day');
+  return (when + ' ' + days.join(' ')).trim();
+}
+
+/** True if this view's data is what is on screen already: then nothing is re-drawn (focus and scroll stay). */
+function unchanged(view, data) {
+  const key = JSON.stringify(data);
+  if (state.shown[view] === key) return true;
+  state.shown[view] = key;
+  return false;
+}
+
+/** Seconds between a run's start and end (the API gives both times). */
+function runSeconds(run) {
+  return run.finishedAt ? (new Date(run.finishedAt) - new Date(run.startedAt)) / 1000 : null;
+}
+
+// ---------- views ----------
+
+const views = {
+  async jobs() {
+    const jobs = await api('GET', '/api/jobs');
+    state.jobs = jobs;
+    jobs.forEach(job => { state.zones[job.name] = job.timeZone; });
+    const running = jobs.some(job => job.lastRun && job.lastRun.status === 'running');
+    // Only 'in 12 s' moves with the clock when nothing else changed.
+    if (unchanged('jobs', jobs)) {
+      document.querySelectorAll('#jobs-table [data-at]').forEach(el => { el.textContent = relative(el.dataset.at); });
+      return running;
+    }
+    const body = document.querySelector('#jobs-table tbody');
+    body.replaceChildren(...jobs.map(job => {
+      const run = job.lastRun;
+      const name = job.name;
+      return h('tr', { 'data-job': name, class: job.paused ? 'paused' : null },
+        h('th', { scope: 'row' }, h('span', { class: 'name', text: name }),
+          job.description ? h('div', { class: 'muted small', text: job.description }) : null),
+        h('td', {}, h('div', { class: 'schedule', text: describeCron(job.schedule) }),
+          h('div', { class: 'muted small' }, h('code', { text: job.schedule }), ' · ', job.timeZone)),
+        h('td', {}, time(job.nextFireTime, job.timeZone), h('div', { class: 'muted small', 'data-at': job.nextFireTime, text: relative(job.nextFireTime) })),
+        h('td', { class: 'state' }, !job.enabled ? h('span', { class: 'badge skipped', text: 'disabled' })
+          : job.paused ? h('span', { class: 'badge paused', text: 'paused' }) : h('span', { class: 'badge active', text: 'active' })),
+        h('td', { class: 'last-run', 'data-run': run ? run.id : null }, run ? [badge(run.status),
+          h('div', { class: 'small' }, time(run.startedAt, job.timeZone), ' · ', duration(runSeconds(run)),
+            run.rows !== null && run.rows !== undefined ? ' · ' + run.rows + ' rows' : ''),
+          run.error ? h('div', { class: 'error small', text: run.error }) : null] : badge(null)),
+        h('td', { class: 'actions' },
+          job.paused
+            ? h('button', { type: 'button', 'data-action': 'resume', 'aria-label': 'Resume ' + name, onclick: () => act('POST', '/api/jobs/' + encodeURIComponent(name) + '/resume', 'Resumed ' + name) }, 'Resume')
+            : h('button', { type: 'button', 'data-action': 'pause', 'aria-label': 'Pause ' + name, onclick: () => act('POST', '/api/jobs/' + encodeURIComponent(name) + '/pause', 'Paused ' + name) }, 'Pause'),
+          h('button', { type: 'button', 'data-action': 'run', 'aria-label': 'Run ' + name + ' now', onclick: () => runNow(name) }, 'Run now')));
+    }));
+    return running;
+  },
+
+  async runs() {
+    await knowJobs();
+    const job = document.getElementById('runs-job').value;
+    const status = document.getElementById('runs-status').value;
+    const query = new URLSearchParams({ limit: '100' });
+    if (job) query.set('job', job);
+    if (status) query.set('status', status);
+    const runs = await api('GET', '/api/runs?' + query);
+    const running = runs.some(run => run.status === 'running');
+    if (unchanged('runs', [job, status, runs])) return running;
+    const open = new Set([...document.querySelectorAll('#runs-table details[open]')].map(d => d.closest('tr').dataset.run));
+    document.querySelector('#runs-table tbody').replaceChildren(...runs.map(run => {
+      const zone = state.zones[run.job];
+      return h('tr', { 'data-run': run.id, 'data-status': run.status },
+        h('td', { text: run.id }), h('td', { text: run.job }), h('td', { text: run.trigger }),
+        h('td', {}, time(run.startedAt, zone)), h('td', { class: 'run-status' }, badge(run.status)),
+        h('td', { text: duration(runSeconds(run)) }), h('td', { text: run.rows === null ? '—' : run.rows }),
+        h('td', { class: 'small', text: run.instance }),
+        h('td', { class: 'run-error' }, run.error ? h('details', { open: open.has(String(run.id)) },
+          h('summary', { text: run.error.length > 60 ? run.error.slice(0, 60) + '…' : run.error }),
+          h('pre', { class: 'error', text: run.error })) : ''));
+    }));
+    await drawChart(job);
+    return running;
+  },
+
+  async 'dead-letters'() {
+    const replayed = document.getElementById('dead-letters-replayed').checked;
+    const letters = await api('GET', '/api/dead-letters?limit=200&includeReplayed=' + replayed);
+    if (unchanged('dead-letters', [replayed, letters])) return false;
+    const open = new Set([...document.querySelectorAll('#dead-letters-table details[open]')].map(d => d.dataset.key));
+    document.querySelector('#dead-letters-table tbody').replaceChildren(...letters.map(letter => {
+      let payload = letter.payload;
+      try { payload = JSON.stringify(JSON.parse(letter.payload), null, 2); } catch (e) { /* shown as it is */ }
+      return h('tr', { 'data-dead-letter': letter.id, class: letter.replayedAt ? 'replayed' : null },
+        h('td', { text: letter.id }), h('td', {}, h('code', { text: letter.type })),
+        h('td', {}, time(letter.failedAt)), h('td', { text: letter.attempts }),
+        h('td', {}, h('details', { 'data-key': 'e' + letter.id, open: open.has('e' + letter.id) },
+          h('summary', { text: (letter.lastError || '').slice(0, 60) + ((letter.lastError || '').length > 60 ? '…' : '') }),
+          h('pre', { class: 'error', text: letter.lastError || '' }))),
+        h('td', {}, h('details', { 'data-key': 'p' + letter.id, open: open.has('p' + letter.id) },
+          h('summary', { text: 'event ' + letter.eventId }), h('pre', { class: 'payload', text: payload }))),
+        h('td', { class: 'replay' }, letter.replayedAt
+          ? h('span', { class: 'badge succeeded' }, 'replayed ', time(letter.replayedAt))
+          : h('button', { type: 'button', 'data-action': 'replay', 'aria-label': 'Replay dead letter ' + letter.id,
+            onclick: async () => {
+              if (await confirmAction('Replay dead letter ' + letter.id + ' (' + letter.type + ', event ' + letter.eventId
+                + ')? It goes back into the outbox with a fresh set of attempts.')) {
+                await act('POST', '/api/dead-letters/' + letter.id + '/replay', 'Dead letter ' + letter.id + ' is back in the outbox');
+              }
+            } }, 'Replay')));
+    }));
+    if (!letters.length) say('No dead letters.');
+    return false;
+  },
+
+  async flows() {
+    const flows = await api('GET', '/api/console/flows');
+    if (unchanged('flows', flows)) return false;
+    const open = new Set([...document.querySelectorAll('#flows details[open]')].map(d => d.dataset.route));
+    const first = document.querySelectorAll('#flows details').length === 0;
+    document.getElementById('flows').replaceChildren(...flows.map(flow => h('section', { class: 'flow', 'data-flow': flow.name },
+      h('h3', { text: flow.name + ' · ' + flow.routes.length + (flow.routes.length === 1 ? ' route' : ' routes') }),
+      ...flow.routes.map(route => {
+        const slowest = Math.max(0.000001, ...route.steps.map(s => s.totalMillis));
+        return h('details', { class: 'route', 'data-route': route.id, open: first || open.has(route.id) },
+          h('summary', {}, h('span', { class: 'name', text: route.id }), ' ',
+            h('span', { class: 'badge ' + (route.status === 'Started' ? 'active' : 'paused'), text: route.status }), ' ',
+            h('span', { class: 'muted small', text: route.exchanges + ' exchanges' + (route.failures ? ', ' + route.failures + ' failed' : '') })),
+          h('p', { class: 'small' }, 'from ', h('code', { text: route.from }), route.description ? ' · ' + route.description : '',
+            route.source ? h('span', { class: 'muted', text: ' · ' + route.source }) : null),
+          h('div', { class: 'scroll' }, h('table', { class: 'steps' },
+            h('thead', {}, h('tr', {}, ['#', 'Step', 'Count', 'Failed', 'Mean', 'Max', 'Share of time'].map(t => h('th', { scope: 'col', text: t })))),
+            h('tbody', {}, route.steps.map((step, i) => h('tr', { 'data-step': step.id, class: step.failures ? 'failing' : null },
+              h('td', { class: 'muted', text: i + 1 }),
+              h('td', {}, h('span', { class: 'indent', 'data-depth': step.depth }), h('code', { text: step.kind }), ' ',
+                h('span', { text: step.label || '' }), h('span', { class: 'muted small', text: ' ' + step.id })),
+              h('td', { class: 'count', text: step.exchanges }), h('td', { class: 'failures', text: step.failures }),
+              h('td', { text: step.exchanges ? step.meanMillis.toFixed(2) + ' ms' : '—' }),
+              h('td', { text: step.exchanges ? step.maxMillis.toFixed(1) + ' ms' : '—' }),
+              h('td', {}, meter(step.depth === 0 ? step.totalMillis / slowest : 0, step.totalMillis))))))));
+      }))));
+    return false;
+  },
+
+  async health() {
+    const summary = await api('GET', '/api/console/health');
+    if (unchanged('health', summary)) return false;
+    document.getElementById('health-checks').replaceChildren(...summary.checks.map(check =>
+      h('div', { class: 'card check', 'data-check': check.name },
+        h('div', { class: 'muted small', text: check.name }), badge(check.status))));
+    const metric = (name, tags) => summary.metrics.filter(m => m.name === name
+      && Object.entries(tags || {}).every(([k, v]) => m.tags[k] === v));
+    const sum = name => {
+      const found = metric(name).filter(m => m.value !== null);
+      return found.length ? found.reduce((a, m) => a + m.value, 0) : null;
+    };
+    const ages = metric('caravan_dataset_age_seconds');
+    document.querySelector('#datasets-table tbody').replaceChildren(...ages.map(m => {
+      const max = metric('caravan_dataset_max_age_seconds', { dataset: m.tags.dataset })[0];
+      const fresh = max && m.value !== null && m.value <= max.value;
+      return h('tr', { 'data-dataset': m.tags.dataset }, h('th', { scope: 'row', text: m.tags.dataset }), h('td', { text: age(m.value) }),
+        h('td', { text: max ? age(max.value) : '—' }), h('td', {}, badge(fresh ? 'fresh' : 'stale')));
+    }));
+    const numbers = [
+      ['Outbox waiting', sum('caravan_outbox_pending')], ['Dead letters', sum('caravan_outbox_dead_letters')],
+      ['Telegram queue', sum('caravan_telegram_pending')], ['Telegram 429s', sum('caravan_telegram_throttled_total')],
+      ['Amazon quota left today', sum('caravan_amazon_quota_left_today')], ['Amazon throttles', sum('caravan_amazon_throttles_total')],
+      ['Active deals', sum('caravan_amazon_active_deals')]];
+    document.getElementById('health-numbers').replaceChildren(...numbers.map(([label, value]) =>
+      h('div', { class: 'card number', 'data-number': label },
+        h('div', { class: 'muted small', text: label }), h('div', { class: 'big', text: value === null ? 'n/a' : format(value) }))));
+    document.querySelector('#metrics-table tbody').replaceChildren(...summary.metrics.map(m => h('tr', {},
+      h('td', {}, h('code', { text: m.name })), h('td', { class: 'small', text: Object.entries(m.tags).map(([k, v]) => k + '=' + v).join(' ') }),
+      h('td', { text: format(m.value) }))));
+    return false;
+  }
+};
+
+function format(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
+  return Number.isInteger(value) ? value.toLocaleString('en') : value.toLocaleString('en', { maximumFractionDigits: 2 });
+}
+
+function meter(share, totalMillis) {
+  const bar = h('span', { class: 'meter-bar' });
+  bar.style.width = Math.round(Math.max(0, Math.min(1, share)) * 100) + '%';
+  return h('span', { class: 'meter', title: (totalMillis / 1000).toFixed(2) + ' s in total' }, bar);
+}
+
+async function knowJobs() {
+  if (!state.jobs.length) {
+    state.jobs = await api('GET', '/api/jobs');
+    state.jobs.forEach(job => { state.zones[job.name] = job.timeZone; });
+  }
+  const select = document.getElementById('runs-job');
+  if (select.options.length <= 1) {
+    state.jobs.forEach(job => select.append(h('option', { value: job.name, text: job.name })));
+    const wanted = new URLSearchParams(location.hash.split('?')[1] || '').get('job');
+    if (wanted) select.value = wanted;
+  }
+}
+
+async function drawChart(job) {
+  const figure = document.getElementById('runs-chart-figure');
+  if (!job) { figure.hidden = true; return; }
+  const runs = (await api('GET', '/api/runs?limit=50&job=' + encodeURIComponent(job)))
+    .filter(run => run.finishedAt).map(run => ({ ...run, seconds: runSeconds(run) })).reverse();
+  const chart = document.getElementById('runs-chart');
+  chart.replaceChildren();
+  figure.hidden = false;
+  if (runs.length < 1) {
+    document.getElementById('runs-chart-caption').textContent = job + ': no finished runs yet';
+    return;
+  }
+  const W = 600, H = 160, P = 8;
+  const maxDuration = Math.max(...runs.map(r => r.seconds), 0.001);
+  const maxRows = Math.max(...runs.map(r => r.rows || 0), 1);
+  const x = i => runs.length === 1 ? W / 2 : P + i * (W - 2 * P) / (runs.length - 1);
+  const barWidth = Math.min(24, Math.max(2, (W - 2 * P) / runs.length * 0.6));
+  runs.forEach((run, i) => {
+    const height = (H - 2 * P) * run.seconds / maxDuration;
+    const bar = svg('rect', { x: x(i) - barWidth / 2, y: H - P - height, width: barWidth, height: Math.max(1, height),
+      class: 'bar-' + run.status });
+    bar.append(svg('title'));
+    bar.firstChild.textContent = 'run ' + run.id + ': ' + duration(run.seconds) + ', ' + (run.rows ?? '—') + ' rows';
+    chart.append(bar);
+  });
+  const points = runs.map((run, i) => x(i) + ',' + (H - P - (H - 2 * P) * (run.rows || 0) / maxRows)).join(' ');
+  chart.append(svg('polyline', { points, class: 'rows-line' }));
+  document.getElementById('runs-chart-caption').textContent = job + ', last ' + runs.length + ' runs: bars are duration (longest '
+    + duration(maxDuration) + '), the line is rows (most ' + maxRows + '). Red bars failed.';
+}
+
+async function act(method, path, done) {
+  try {
+    await api(method, path);
+    say(done);
+    banner(null);
+  } catch (e) {
+    banner(e.message);
+  }
+  await refresh();
+}
+
+async function runNow(name) {
+  try {
+    const started = await api('POST', '/api/jobs/' + encodeURIComponent(name) + '/run');
+    say('Started ' + name + ' (run ' + started.runId + ')');
+    banner(null);
+  } catch (e) {
+    banner(e.message);
+  }
+  await refresh();
+}
+
+async function everyJob(paused) {
+  const verb = paused ? 'Pause' : 'Resume';
+  if (await confirmAction(verb + ' every job (' + state.jobs.length + ')? ' + (paused
+    ? 'No job fires on schedule until resumed; runs in progress finish.' : 'Each job fires again on its schedule.'))) {
+    await act('POST', paused ? '/api/jobs/pause-all' : '/api/jobs/resume-all', paused ? 'Paused every job' : 'Resumed every job');
+  }
+}
+
+// ---------- refresh loop and navigation ----------
+
+async function refresh() {
+  clearTimeout(state.timer);
+  const view = state.view;
+  let active = false;
+  const focused = focusKey();
+  try {
+    active = await views[view]();
+    restoreFocus(focused);
+    document.body.dataset.loaded = view;
+    document.getElementById('status').dataset.updated = new Date().toISOString();
+    document.title = 'Caravan · ' + view;
+  } catch (e) {
+    banner(e.message);
+  }
+  if (view === state.view) state.timer = setTimeout(refresh, active ? FAST : SLOW);
+}
+
+/** Where the keyboard focus is, in words that survive a re-draw of the table. */
+function focusKey() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const row = el.closest('[data-job],[data-run],[data-dead-letter],[data-route]');
+  if (!row) return null;
+  const attr = ['data-job', 'data-run', 'data-dead-letter', 'data-route'].find(a => row.hasAttribute(a));
+  return { selector: '[' + attr + '="' + CSS.escape(row.getAttribute(attr)) + '"]', action: el.dataset.action, tag: el.tagName };
+}
+
+function restoreFocus(key) {
+  if (!key || (document.activeElement && document.activeElement !== document.body)) return;
+  const row = document.querySelector(key.selector);
+  if (!row) return;
+  const target = (key.action && row.querySelector('[data-action="' + key.action + '"]'))
+    || row.querySelector('[data-action]') || row.querySelector(key.tag.toLowerCase());
+  if (target) target.focus();
+}
+
+function show() {
+  const wanted = (location.hash.slice(1).split('?')[0]) || 'jobs';
+  const view = views[wanted] ? wanted : 'jobs';
+  state.view = view;
+  document.querySelectorAll('main > section').forEach(s => { s.hidden = s.dataset.view !== view; });
+  document.querySelectorAll('nav a').forEach(a => {
+    if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
+  delete document.body.dataset.loaded;
+  state.shown = {};
+  refresh();
+}
+
+async function start() {
+  try {
+    state.session = await api('GET', '/api/console/session');
+  } catch (e) {
+    banner(e.message);
+    return;
+  }
+  document.getElementById('sign-out-csrf').value = state.session.csrfToken;
+  document.getElementById('pause-all').addEventListener('click', () => everyJob(true));
+  document.getElementById('resume-all').addEventListener('click', () => everyJob(false));
+  document.getElementById('runs-job').addEventListener('change', refresh);
+  document.getElementById('runs-status').addEventListener('change', refresh);
+  document.getElementById('dead-letters-replayed').addEventListener('change', refresh);
+  window.addEventListener('hashchange', show);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
+  show();
+}
+
+document.addEventListener('DOMContentLoaded', start);

@@ -88,38 +88,24 @@ public class MetabaseClient implements AutoCloseable {
         });
     }
 
-    /** Streams {@code POST /api/card/{id}/query/csv} into {@code reader}, never holding the whole result. */
+    /**
+     * Streams {@code POST /api/card/{id}/query/csv} into {@code reader}, never holding the whole result: {@link #open}
+     * for callers outside a route. A reader that fails, or stops before the end, cuts the connection instead of
+     * draining it (a failed load would otherwise wait for the whole export).
+     */
     public <T> T export(MetabaseProperties.Card card, ExportReader<T> reader) throws IOException {
-        String path = "/api/card/" + card.id() + "/query/csv";
-        String body = exportRequest(card);
-        return call(card, () -> {
-            HttpPost post = new HttpPost(uri(path));
-            post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
-            return post;
-        }, (request, response) -> {
-            HttpEntity entity = response.getEntity();
-            if (entity == null) {
-                throw new ExportException(card.name(), "Metabase answered " + response.getCode() + " with no body");
-            }
-            String type = entity.getContentType() == null ? "" : entity.getContentType();
-            try (InputStream in = entity.getContent()) {
-                if (type.startsWith("text/html")) {
-                    throw new ExportException(card.name(), "Metabase answered with an HTML page instead of CSV (a login page or a proxy?): "
-                            + ExportStream.snippet(new String(in.readNBytes(4096), StandardCharsets.UTF_8)));
-                }
-                ExportStream export = new ExportStream(in, card.name());
-                try {
-                    return reader.read(export);
-                } catch (IOException | RuntimeException e) {
-                    // Closing a chunked stream reads it to its end: a failed load would wait for the whole export.
-                    request.abort();
-                    throw e;
-                } catch (Exception e) {
-                    request.abort();
-                    throw new IOException(e.getMessage(), e);
-                }
-            }
-        });
+        Export export = open(card);
+        try {
+            T result = reader.read(export.stream());
+            export.close();
+            return result;
+        } catch (IOException | RuntimeException e) {
+            export.abort();
+            throw e;
+        } catch (Exception e) {
+            export.abort();
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /**

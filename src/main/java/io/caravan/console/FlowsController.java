@@ -89,7 +89,24 @@ public class FlowsController {
         return new RouteView(id, description, definition.getInput() == null ? null : definition.getInput().getEndpointUri(),
                 status == null ? "Unknown" : status.name(),
                 runtime == null || runtime.getUptimeMillis() <= 0 ? null : Instant.ofEpochMilli(System.currentTimeMillis() - runtime.getUptimeMillis()),
-                definition.getLocation(), first == null ? 0 : first.exchanges(), failures, steps);
+                shortLocation(definition.getLocation()), first == null ? 0 : first.exchanges(), failures, steps);
+    }
+
+    /**
+     * Where the route was written, without this machine's directories: {@code classpath:routes/x.yaml} for the
+     * built-in files, the file name for an engineer's own directory.
+     */
+    static String shortLocation(String location) {
+        if (location == null) {
+            return null;
+        }
+        String path = location.replaceFirst("^(file|classpath):", "");
+        int classes = path.indexOf("/classes/");
+        if (classes >= 0) {
+            return "classpath:" + path.substring(classes + "/classes/".length());
+        }
+        int slash = path.lastIndexOf('/');
+        return slash >= 0 ? path.substring(slash + 1) : path;
     }
 
     private void walk(String routeId, OptionalIdentifiedDefinition<?> node, int depth, List<StepView> steps) {

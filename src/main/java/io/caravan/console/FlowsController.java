@@ -50,10 +50,8 @@ public class FlowsController {
     @GetMapping
     public List<FlowView> flows() {
         Map<String, List<RouteView>> flows = new TreeMap<>();
+        // Routes made from a template (each Metabase card's) are listed too: their definitions carry template=true.
         for (RouteDefinition definition : ((ModelCamelContext) camel).getRouteDefinitions()) {
-            if (definition.isTemplate() != null && definition.isTemplate()) {
-                continue;
-            }
             RouteView route = route(definition);
             flows.computeIfAbsent(flowName(definition), name -> new ArrayList<>()).add(route);
         }

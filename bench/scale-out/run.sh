@@ -13,5 +13,5 @@ cd "$(dirname "$0")/../.."
   -Dbench.subscribers="${BENCH_SUBSCRIBERS:-100}" \
   -Dbench.global-per-second="${BENCH_GLOBAL:-400}" >/dev/null 2>&1 || status=$?
 sed -n '/^== scale-out/,$p' target/surefire-reports/io.caravan.telegram.TelegramScaleOutBench-output.txt \
-  | grep -E '^(==|hubs|[0-9]|machine)'
+  | grep -E '^(== scale|hubs |[0-9]+ +[0-9]|machine )'
 exit "${status:-0}"

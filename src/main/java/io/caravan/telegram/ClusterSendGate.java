@@ -65,6 +65,11 @@ public final class ClusterSendGate extends SendGate {
         if (useLocal()) {
             return super.tryAcquire(chatId);
         }
+        // A 429's retry_after, to the nanosecond on this hub (telegram_chats.paused_until tells the other hubs).
+        Duration paused = pausedFor(chatId);
+        if (!paused.isZero()) {
+            return new Decision(false, paused, false);
+        }
         Budget budget = isGroup(chatId) ? group : privateChat;
         List<ClusterBudgets.Budget> budgets = List.of(
                 new ClusterBudgets.Budget("telegram:chat:" + chatId, budget.count(), budget.window().plus(SAFETY), true), global);

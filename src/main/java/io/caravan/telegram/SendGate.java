@@ -137,6 +137,13 @@ public class SendGate {
         chat.pausedUntil = Math.max(chat.pausedUntil, nanoClock.getAsLong() + duration.toNanos());
     }
 
+    /** How long this chat still waits out a 429 (zero when it does not). */
+    protected synchronized Duration pausedFor(String chatId) {
+        Log chat = chats.get(chatId);
+        long left = chat == null ? 0 : chat.pausedUntil - nanoClock.getAsLong();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
     /** Forgets chats that have nothing in their window, so thousands of subscribers do not pile up. */
     public synchronized void forgetIdle() {
         long now = nanoClock.getAsLong();

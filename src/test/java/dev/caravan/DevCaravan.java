@@ -32,6 +32,8 @@ public final class DevCaravan {
     public static ConfigurableApplicationContext start(String... args) {
         Map<String, Object> dev = settings();
         return new SpringApplicationBuilder(CaravanApplication.class, DevConfiguration.class)
+                // Also as defaults, which environment post-processors (the caravan.flow.* switches) already see.
+                .properties(dev)
                 .initializers(context -> {
                     context.getEnvironment().getPropertySources().addAfter(
                             StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new MapPropertySource("caravanDev", dev));

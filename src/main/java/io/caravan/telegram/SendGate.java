@@ -140,8 +140,9 @@ public class SendGate {
     /** How long this chat still waits out a 429 (zero when it does not). */
     protected synchronized Duration pausedFor(String chatId) {
         Log chat = chats.get(chatId);
-        long left = chat == null ? 0 : chat.pausedUntil - nanoClock.getAsLong();
-        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+        long now = nanoClock.getAsLong();
+        // Compared, not subtracted first: a chat never paused holds Long.MIN_VALUE, and MIN_VALUE - now overflows.
+        return chat == null || chat.pausedUntil <= now ? Duration.ZERO : Duration.ofNanos(chat.pausedUntil - now);
     }
 
     /** Forgets chats that have nothing in their window, so thousands of subscribers do not pile up. */

@@ -100,6 +100,20 @@ class SendGateTest {
     }
 
     @Test
+    void aChatTheGateKnowsButNeverPausedIsNotPaused() {
+        // The cluster gate asks pausedFor before Redis; a chat first sent to while Redis was away was seen as paused
+        // for ~292 years (Long.MIN_VALUE - now overflowed), so that hub never went back to the cluster budgets.
+        assertThat(gate.pausedFor("100")).isZero();
+        assertThat(gate.tryAcquire("100").granted()).isTrue();
+        gate.release("100", true);
+        assertThat(gate.pausedFor("100")).isZero();
+        gate.pause("100", Duration.ofMillis(1500));
+        assertThat(gate.pausedFor("100")).isEqualTo(Duration.ofMillis(1500));
+        advance(Duration.ofMillis(1500));
+        assertThat(gate.pausedFor("100")).isZero();
+    }
+
+    @Test
     void neverMoreThanTheBudgetInAnyWindowWhateverTheOrder() {
         // 2,000 random acquire/answer steps over many chats; then every sliding window is checked.
         java.util.Random random = new java.util.Random(7);

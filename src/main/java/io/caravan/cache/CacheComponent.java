@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code cache:invalidate} (Redis keys, SCAN patterns, tag sets, then the notice on {@code caravan:invalidations}) and
- * {@code cache:warm} (GET the warm-up URLs). camel-spring-redis has no SCAN or UNLINK, hence this component. See
+ * {@code cache:warmUrls} (the URLs to warm, which route cache-warm-urls GETs with camel-http). camel-spring-redis has no SCAN or UNLINK, hence this component. See
  * {@link CacheEndpoint} for the options.
  */
 @Component("cache")

@@ -3,7 +3,6 @@ package io.caravan.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,9 +27,10 @@ import org.apache.camel.support.DefaultProducer;
  *   patterns (SCAN in batches, never KEYS), the members of its tag sets {@code caravan:tag:<tag>} and the sets, then
  *   PUBLISHes {@code {"dataset","keys","at"}} on {@code caravan:invalidations}. Sets header
  *   {@code CaravanInvalidatedKeys}. Redis down is an exception (under {@code from: outbox:} the event is retried).</li>
- *   <li>{@code cache:warm}: GETs the payload's warmUrls (plus the {@code urls} option's, or with {@code allCards=true}
- *   every enabled card's warm-urls). A failing URL is logged and counted, never an exception. Sets header
- *   {@code CaravanWarmed}.</li>
+ *   <li>{@code cache:warmUrls}: the body becomes the list of URLs to warm, each once: the payload's warmUrls (plus the
+ *   {@code urls} option's), or with {@code allCards=true} every enabled card's warm-urls. Sets header
+ *   {@code CaravanWarmUrls} (how many). The GETs themselves are camel-http's, in route {@code cache-warm-urls}
+ *   ({@code direct:cache-warm-urls}).</li>
  * </ul>
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "cache", title = "Caravan Redis cache", syntax = "cache:operation",
@@ -39,10 +39,12 @@ public class CacheEndpoint extends DefaultEndpoint {
 
     /** Header: how many Redis keys {@code cache:invalidate} removed. */
     public static final String INVALIDATED = "CaravanInvalidatedKeys";
-    /** Header: how many URLs {@code cache:warm} warmed (answered below 400). */
+    /** Header: how many URLs the cache-warm-urls route warmed (answered below 400). */
     public static final String WARMED = "CaravanWarmed";
+    /** Header: how many URLs {@code cache:warmUrls} listed. */
+    public static final String WARM_URLS = "CaravanWarmUrls";
 
-    @UriPath(enums = "invalidate,warm", description = "invalidate: drop Redis entries and publish the notice; warm: GET URLs")
+    @UriPath(enums = "invalidate,warmUrls", description = "invalidate: drop Redis entries and publish the notice; warmUrls: list the URLs to warm")
     @Metadata(required = true)
     private final String operation;
 
@@ -54,15 +56,15 @@ public class CacheEndpoint extends DefaultEndpoint {
     private String tags;
     @UriParam(description = "invalidate: the dataset named in the notice when the body names none")
     private String dataset;
-    @UriParam(description = "warm: more URLs to GET, comma-separated")
+    @UriParam(description = "warmUrls: more URLs to warm, comma-separated")
     private String urls;
-    @UriParam(defaultValue = "false", description = "warm: GET every enabled card's warm-urls instead of the body's")
+    @UriParam(defaultValue = "false", description = "warmUrls: every enabled card's warm-urls instead of the body's")
     private boolean allCards;
 
     CacheEndpoint(String uri, CacheComponent component, String operation) {
         super(uri, component);
-        if (!"invalidate".equals(operation) && !"warm".equals(operation)) {
-            throw new IllegalArgumentException("cache:" + operation + ": the operation is cache:invalidate or cache:warm");
+        if (!"invalidate".equals(operation) && !"warmUrls".equals(operation)) {
+            throw new IllegalArgumentException("cache:" + operation + ": the operation is cache:invalidate or cache:warmUrls");
         }
         this.operation = operation;
     }
@@ -85,7 +87,7 @@ public class CacheEndpoint extends DefaultEndpoint {
                 if (operation.equals("invalidate")) {
                     invalidate(exchange);
                 } else {
-                    warm(exchange);
+                    warmUrls(exchange);
                 }
             }
         };
@@ -102,16 +104,17 @@ public class CacheEndpoint extends DefaultEndpoint {
         exchange.getMessage().setHeader(INVALIDATED, getComponent().invalidator().invalidate(event.toString()));
     }
 
-    private void warm(Exchange exchange) {
-        Set<URI> targets = new LinkedHashSet<>();
+    private void warmUrls(Exchange exchange) {
+        Set<String> targets = new LinkedHashSet<>();
         if (allCards) {
             targets.addAll(getComponent().warmer().allCardUrls());
         } else {
-            ObjectNode event = payload(exchange);
-            event.path("warmUrls").forEach(url -> targets.add(URI.create(url.asText())));
+            payload(exchange).path("warmUrls").forEach(url -> targets.add(url.asText()));
         }
-        split(urls).forEach(url -> targets.add(URI.create(url)));
-        exchange.getMessage().setHeader(WARMED, getComponent().warmer().warm(targets));
+        targets.addAll(split(urls));
+        targets.forEach(CacheWarmer::check);
+        exchange.getMessage().setBody(List.copyOf(targets));
+        exchange.getMessage().setHeader(WARM_URLS, targets.size());
     }
 
     private ObjectNode payload(Exchange exchange) {

@@ -1,5 +1,7 @@
 package io.caravan.cache;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
@@ -33,7 +35,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The cache-invalidation route: outbox:dataset.changed → cache:invalidate → cache:warm, in that order; a failing
+ * The cache-invalidation route: outbox:dataset.changed → cache:invalidate → cache:warmUrls → the camel-http warm-up route, in that order; a failing
  * invalidation leaves the event to the outbox, which delivers it again, and the warm-up waits for the invalidation.
  */
 @HubTest
@@ -128,11 +130,42 @@ class CacheRouteTest {
     }
 
     @Test
+    void theWarmUpRouteGetsEachUrlWithCamelHttpAndCountsOnlyTheAnswersBelow400() {
+        String p = "cw" + UUID.randomUUID().toString().substring(0, 8);
+        dashboards.stubFor(get(urlEqualTo("/" + p + "/ok")).willReturn(ok("{\"big\": \"page\"}")));
+        dashboards.stubFor(get(urlEqualTo("/" + p + "/moved")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", dashboards.baseUrl() + "/" + p + "/ok")));
+        dashboards.stubFor(get(urlEqualTo("/" + p + "/broken")).willReturn(aResponse().withStatus(500)));
+        List<String> urls = List.of(dashboards.baseUrl() + "/" + p + "/ok", dashboards.baseUrl() + "/" + p + "/moved",
+                dashboards.baseUrl() + "/" + p + "/broken", "http://127.0.0.1:9/refused");
+
+        org.apache.camel.Exchange done = camel.createProducerTemplate().request("direct:cache-warm-urls", exchange -> {
+            exchange.getMessage().setBody(urls);
+            exchange.getMessage().setHeader("CaravanEventId", 42); // an event's header must not reach the dashboard
+        });
+
+        assertThat(done.getException()).as("a failing URL is counted, not an error").isNull();
+        assertThat(done.getMessage().getHeader(CacheEndpoint.WARMED, Integer.class)).as("ok and the redirect to ok").isEqualTo(2);
+        dashboards.verify(2, getRequestedFor(urlEqualTo("/" + p + "/ok")).withHeader("User-Agent", equalTo("caravan-cache-warm"))
+                .withoutHeader("CaravanEventId"));
+        dashboards.verify(1, getRequestedFor(urlEqualTo("/" + p + "/broken")));
+    }
+
+    @Test
+    void warmUrlsListsTheEventsUrlsOnceAndRefusesOneThatIsNotHttp() {
+        Object urls = camel.createProducerTemplate().requestBody("cache:warmUrls?urls=http://a.example/x",
+                "{\"warmUrls\": [\"http://a.example/x\", \"https://b.example/y\"]}");
+        assertThat(urls).isEqualTo(List.of("http://a.example/x", "https://b.example/y"));
+        assertThatThrownBy(() -> camel.createProducerTemplate().requestBody("cache:warmUrls", "{\"warmUrls\": [\"ftp://c.example/z\"]}"))
+                .hasRootCauseMessage("warm URL 'ftp://c.example/z' must be an absolute http:// or https:// URL");
+    }
+
+    @Test
     void aBodyThatIsNotAnEventIsAClearError() {
         assertThatThrownBy(() -> camel.createProducerTemplate().requestBody("cache:invalidate", "[1, 2]"))
                 .hasRootCauseMessage("cache:invalidate expects a dataset.changed payload (a JSON object), got ARRAY");
         assertThatThrownBy(() -> camel.getEndpoint("cache:flush"))
-                .hasRootCauseMessage("cache:flush: the operation is cache:invalidate or cache:warm");
+                .hasRootCauseMessage("cache:flush: the operation is cache:invalidate or cache:warmUrls");
     }
 
     private long publish(String p, List<String> warmUrls) {

@@ -34,8 +34,6 @@ public class CardLoader {
     public record Loaded(long rows, long bytes, List<CardColumns.Column> columns, SchemaDrift drift) {
     }
 
-    private static final int SRID = 4326;
-
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -104,8 +102,8 @@ public class CardLoader {
             return transactions.execute(status -> {
                 Connection connection = DataSourceUtils.getConnection(dataSource);
                 try {
-                    long rows = swap ? copy(card, connection, loadingTable(card, columns, existing, drift, connection), ordered, export)
-                            : copy(card, connection, stagingTable(card, ordered, connection), ordered, export);
+                    long rows = swap ? copy(card, connection, LoadStatements.loadingTable(card, columns, existing, drift, connection), ordered, export)
+                            : copy(card, connection, LoadStatements.stagingTable(card, ordered, connection), ordered, export);
                     if (rows != export.rows()) {
                         throw new ExportException(card.name(), "COPY loaded " + rows + " rows but the export had " + export.rows());
                     }
@@ -120,11 +118,11 @@ public class CardLoader {
                     }
                     long changed;
                     if (swap) {
-                        swapIn(card, connection, postgis);
+                        LoadStatements.swapIn(card, connection, postgis);
                         changed = rows;
                     } else {
-                        prepareTarget(card, connection, columns, drift, postgis);
-                        changed = write(card, connection, ordered, postgis);
+                        LoadStatements.prepareTarget(card, connection, columns, drift, postgis);
+                        changed = LoadStatements.write(card, connection, ordered, postgis);
                     }
                     Loaded loaded = new Loaded(card.mode() == Mode.UPSERT ? changed : rows, export.bytes(), ordered, drift);
                     inTransaction.accept(loaded);
@@ -165,25 +163,6 @@ public class CardLoader {
         return false;
     }
 
-    /** A temporary table for upsert, append and the replace that cannot swap; gone at commit. */
-    private String stagingTable(Card card, List<CardColumns.Column> ordered, Connection connection) throws ExportException {
-        String definition = ordered.stream().map(c -> quote(c.name()) + " " + c.stagingType()).collect(Collectors.joining(", "));
-        execute(card, connection, "CREATE TEMP TABLE " + staging(card) + " (" + definition + ") ON COMMIT DROP");
-        return staging(card);
-    }
-
-    /**
-     * The replace's new table, beside the old one: COPY fills it in one pass and its indexes are built while readers
-     * still read the old table; under drift 'evolve' it keeps the old table's removed columns (empty).
-     */
-    private String loadingTable(Card card, List<CardColumns.Column> columns, Map<String, String> existing, SchemaDrift drift,
-                                Connection connection) throws ExportException {
-        List<String> definition = new java.util.ArrayList<>(columns.stream().map(c -> quote(c.name()) + " " + c.stagingType()).toList());
-        drift.removed().forEach(removed -> definition.add(quote(removed) + " " + existing.get(removed)));
-        execute(card, connection, "CREATE TABLE " + loading(card) + " (" + String.join(", ", definition) + ")");
-        return loading(card);
-    }
-
     private long copy(Card card, Connection connection, String table, List<CardColumns.Column> ordered, ExportStream export)
             throws IOException {
         String names = ordered.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
@@ -202,48 +181,6 @@ public class CardLoader {
     }
 
     /**
-     * Replace by swapping tables: the new one gets its geometry, indexes and comment, then — holding the old table's
-     * lock only for a drop and a rename — takes its name. Queued readers resolve the name again after the lock and
-     * read the new table: never a mix, and no reader waits for a million-row INSERT.
-     */
-    private void swapIn(Card card, Connection connection, String postgis) throws ExportException {
-        String loading = loading(card);
-        for (String geometry : card.geometry()) {
-            CardColumns.Column column = new CardColumns.Column(geometry, geometry, "geometry", true);
-            execute(card, connection, "ALTER TABLE " + loading + " ALTER COLUMN " + quote(geometry) + " TYPE " + type(column, postgis)
-                    + " USING " + value(column, postgis));
-        }
-        Map<String, String> indexes = new LinkedHashMap<>(); // temporary name → final name
-        if (!card.key().isEmpty()) {
-            indexes.put(createIndex(card, connection, loading, true, "btree", card.key(), "key"), indexName(card.table(), card.key(), "key"));
-        }
-        for (MetabaseProperties.Index index : card.indexes()) {
-            indexes.put(createIndex(card, connection, loading, index.unique(), index.method(), index.columns(), "idx"),
-                    indexName(card.table(), index.columns(), "idx"));
-        }
-        for (String geometry : card.geometry()) {
-            indexes.put(createIndex(card, connection, loading, false, "gist", List.of(geometry), "gist"),
-                    indexName(card.table(), List.of(geometry), "gist"));
-        }
-        String table = target(card);
-        execute(card, connection, "DROP TABLE IF EXISTS " + table);
-        execute(card, connection, "ALTER TABLE " + loading + " RENAME TO " + quote(card.table()));
-        // (the old table's lock was taken by the DROP above and is held until commit)
-        for (Map.Entry<String, String> index : indexes.entrySet()) {
-            execute(card, connection, "ALTER INDEX " + quote(card.schema()) + "." + quote(index.getKey()) + " RENAME TO " + quote(index.getValue()));
-        }
-        execute(card, connection, "COMMENT ON TABLE " + table + " IS " + literal(comment(card)));
-    }
-
-    private String createIndex(Card card, Connection connection, String table, boolean unique, String method, List<String> columns,
-                               String suffix) throws ExportException {
-        String name = indexName(card.table() + "__loading", columns, suffix);
-        execute(card, connection, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + quote(name) + " ON " + table + " USING " + method
-                + " (" + columns.stream().map(CardColumns::quote).collect(Collectors.joining(", ")) + ")");
-        return name;
-    }
-
-    /**
      * Swapping would break what points at the old table by its identity — views, foreign keys, grants, triggers,
      * row-level security — so such a table is replaced in place (TRUNCATE + INSERT) instead.
      */
@@ -259,106 +196,6 @@ public class CardLoader {
                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = ? AND c.relname = ?""", Boolean.class, card.schema(), card.table());
         return Boolean.TRUE.equals(plain);
-    }
-
-    private static void execute(Card card, Connection connection, String sql) throws ExportException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new ExportException(card.name(), "PostgreSQL refused `" + sql + "`: " + firstLine(e));
-        }
-    }
-
-    private static String comment(Card card) {
-        return "Metabase card " + card.id() + " (" + card.name() + "), loaded by Caravan in " + card.mode().name().toLowerCase() + " mode";
-    }
-
-    private void prepareTarget(Card card, Connection connection, List<CardColumns.Column> columns, SchemaDrift drift,
-                               String postgis) {
-        String table = target(card);
-        try (Statement statement = connection.createStatement()) {
-            String definition = columns.stream().map(c -> quote(c.name()) + " " + type(c, postgis)).collect(Collectors.joining(", "));
-            statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (" + definition + ")");
-            statement.execute("COMMENT ON TABLE " + table + " IS " + literal(comment(card)));
-            for (CardColumns.Column added : drift.added()) {
-                statement.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + quote(added.name()) + " " + type(added, postgis));
-            }
-            for (String removed : drift.removed()) {
-                statement.execute("ALTER TABLE " + table + " ALTER COLUMN " + quote(removed) + " DROP NOT NULL");
-            }
-            for (CardColumns.Column retyped : drift.retyped()) {
-                statement.execute("ALTER TABLE " + table + " ALTER COLUMN " + quote(retyped.name()) + " TYPE " + type(retyped, postgis)
-                        + " USING " + quote(retyped.name()) + "::text::" + type(retyped, postgis));
-            }
-            if (!card.key().isEmpty()) {
-                statement.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(indexName(card.table(), card.key(), "key"))
-                        + " ON " + table + " (" + card.key().stream().map(CardColumns::quote).collect(Collectors.joining(", ")) + ")");
-            }
-            for (MetabaseProperties.Index index : card.indexes()) {
-                statement.execute("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
-                        + quote(indexName(card.table(), index.columns(), "idx")) + " ON " + table + " USING " + index.method()
-                        + " (" + index.columns().stream().map(CardColumns::quote).collect(Collectors.joining(", ")) + ")");
-            }
-            for (String geometry : card.geometry()) {
-                statement.execute("CREATE INDEX IF NOT EXISTS " + quote(indexName(card.table(), List.of(geometry), "gist"))
-                        + " ON " + table + " USING gist (" + quote(geometry) + ")");
-            }
-        } catch (SQLException e) {
-            throw new Unchecked(new ExportException(card.name(), "preparing " + card.qualifiedTable() + " failed: " + firstLine(e)));
-        }
-    }
-
-    private long write(Card card, Connection connection, List<CardColumns.Column> ordered, String postgis) {
-        String table = target(card);
-        String staging = staging(card);
-        String names = ordered.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
-        String values = ordered.stream().map(c -> value(c, postgis)).collect(Collectors.joining(", "));
-        try (Statement statement = connection.createStatement()) {
-            switch (card.mode()) {
-                case REPLACE -> {
-                    // TRUNCATE waits for readers of the old rows and holds them off until commit: never a mix.
-                    statement.execute("TRUNCATE " + table);
-                    return statement.executeUpdate("INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM " + staging);
-                }
-                case APPEND -> {
-                    return statement.executeUpdate("INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM " + staging);
-                }
-                default -> {
-                    String keys = card.key().stream().map(CardColumns::quote).collect(Collectors.joining(", "));
-                    String nullKey = card.key().stream().map(k -> quote(k) + " IS NULL").collect(Collectors.joining(" OR "));
-                    try (var result = statement.executeQuery("SELECT count(*) FROM " + staging + " WHERE " + nullKey)) {
-                        result.next();
-                        if (result.getLong(1) > 0) {
-                            throw new Unchecked(new ExportException(card.name(), result.getLong(1) + " rows have an empty key column "
-                                    + card.key() + ": upsert cannot place them"));
-                        }
-                    }
-                    List<String> updated = ordered.stream().map(CardColumns.Column::name).filter(n -> !card.key().contains(n)).toList();
-                    String onConflict = updated.isEmpty() ? "DO NOTHING"
-                            : "DO UPDATE SET " + updated.stream().map(n -> quote(n) + " = EXCLUDED." + quote(n)).collect(Collectors.joining(", "));
-                    // The last row of a key wins when the export repeats it; ON CONFLICT may touch a row only once.
-                    return statement.executeUpdate("INSERT INTO " + table + " (" + names + ") SELECT DISTINCT ON (" + keys + ") "
-                            + values + " FROM " + staging + " ORDER BY " + keys + ", ctid DESC ON CONFLICT (" + keys + ") " + onConflict);
-                }
-            }
-        } catch (SQLException e) {
-            throw new Unchecked(new ExportException(card.name(), "writing " + card.qualifiedTable() + " failed: " + firstLine(e)));
-        }
-    }
-
-    private static String value(CardColumns.Column column, String postgis) {
-        if (!column.geometry()) {
-            return quote(column.name());
-        }
-        String c = quote(column.name());
-        String fn = quote(postgis) + ".";
-        return "CASE WHEN " + c + " IS NULL OR btrim(" + c + ") = '' THEN NULL"
-                + " WHEN left(ltrim(" + c + "), 1) = '{' THEN " + fn + "ST_SetSRID(" + fn + "ST_GeomFromGeoJSON(" + c + "), " + SRID + ")"
-                + " ELSE " + fn + "ST_GeomFromText(" + c + ", " + SRID + ") END";
-    }
-
-    private static String type(CardColumns.Column column, String postgis) {
-        return column.geometry() ? quote(postgis) + ".geometry" : column.type();
     }
 
     /** The target's columns and types, empty when it does not exist yet. */
@@ -402,32 +239,7 @@ public class CardLoader {
         }
     }
 
-    private static String target(Card card) {
-        return quote(card.schema()) + "." + quote(card.table());
-    }
-
-    private static String staging(Card card) {
-        return quote("staging_" + card.table());
-    }
-
-    private static String loading(Card card) {
-        return quote(card.schema()) + "." + quote(indexName(card.table(), List.of(), "loading"));
-    }
-
-    static String indexName(String table, List<String> columns, String suffix) {
-        String name = table + "_" + String.join("_", columns) + "_" + suffix;
-        if (name.getBytes(StandardCharsets.UTF_8).length <= 63) {
-            return name;
-        }
-        String hash = Integer.toHexString(name.hashCode());
-        return name.substring(0, Math.min(name.length(), 63 - hash.length() - 1)) + "_" + hash;
-    }
-
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
-    }
-
-    private static String firstLine(SQLException e) {
+    static String firstLine(SQLException e) {
         return e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ').replaceAll("\\s+", " ").trim();
     }
 

@@ -8,14 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * What telegram-updates.yaml calls. Always present, so the route loads with the bot off (no token) or in webhook
+ * What telegram-updates.yaml calls around each poll; each update fetched goes to direct:telegram-update
+ * (routes/telegram-bot.yaml). Always present, so the route loads with the bot off (no token) or in webhook
  * mode; then no job is scheduled and a manual run says why nothing happens.
  */
 @Component("telegramBot")
@@ -54,15 +54,6 @@ public class TelegramBotFlow {
         exchange.getProperty(FETCHED, AtomicInteger.class).addAndGet(updates.size());
         exchange.setProperty("CaravanPollMore", poller().before(deadline));
         return updates;
-    }
-
-    /**
-     * Route step per update, in its own transaction: its update_id recorded (a duplicate stops here), the command
-     * run by {@link BotCommands}, its reply queued for the gate, the offset moved past it. A failing command is
-     * skipped with an apology, so one bad update never blocks the next.
-     */
-    public String handleUpdate(@Body JsonNode update) {
-        return poller().handle(update).name();
     }
 
     /** Route step at the end: updates fetched (duplicates included) as CaravanRows. */

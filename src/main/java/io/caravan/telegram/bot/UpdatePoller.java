@@ -57,7 +57,7 @@ public class UpdatePoller {
         return client.getUpdates(handler.offset(), wait);
     }
 
-    /** One update in its own transaction, the offset moved past it. */
+    /** One update through the bot route (its own transaction), the offset moved past it. */
     public UpdateHandler.Outcome handle(JsonNode update) {
         return handler.handle(update, true);
     }

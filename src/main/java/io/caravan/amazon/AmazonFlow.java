@@ -1,9 +1,5 @@
 package io.caravan.amazon;
 
-import io.caravan.ops.JobHeaders;
-import java.time.Duration;
-import org.apache.camel.Exchange;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,23 +11,13 @@ import org.springframework.stereotype.Component;
 public class AmazonFlow {
 
     private final AmazonProperties amazon;
-    private final JdbcTemplate jdbc;
 
-    public AmazonFlow(AmazonProperties amazon, JdbcTemplate jdbc) {
+    public AmazonFlow(AmazonProperties amazon) {
         this.amazon = amazon;
-        this.jdbc = jdbc;
     }
 
     /** The amazon-history-prune route's retention, as a PostgreSQL interval (e.g. "7776000 seconds"). */
     public String historyRetention() {
         return amazon.priceHistory().retention().toSeconds() + " seconds";
-    }
-
-    /** Deletes price history older than caravan.amazon.price-history.retention (Amazon's licence limits caching). */
-    public void pruneHistory(Exchange exchange) {
-        Duration retention = amazon.priceHistory().retention();
-        int deleted = jdbc.update("DELETE FROM price_history WHERE observed_at < now() - ?::interval",
-                retention.toSeconds() + " seconds");
-        exchange.getMessage().setHeader(JobHeaders.ROWS, deleted);
     }
 }

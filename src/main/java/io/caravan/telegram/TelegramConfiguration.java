@@ -13,7 +13,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Deal, watch and alert events are always turned into queued messages, so nothing is lost while the bot has no
@@ -41,8 +40,8 @@ public class TelegramConfiguration {
 
     /** Always there, so the prune route loads in every hub; its job is scheduled only where a sender runs. */
     @Bean
-    TelegramHistory telegramHistory(JdbcTemplate jdbc, PlatformTransactionManager transactions, TelegramProperties telegram) {
-        return new TelegramHistory(jdbc, new TransactionTemplate(transactions), telegram);
+    TelegramHistory telegramHistory(TelegramProperties telegram) {
+        return new TelegramHistory(telegram);
     }
 
     @Configuration

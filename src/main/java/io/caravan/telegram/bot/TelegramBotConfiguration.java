@@ -1,12 +1,10 @@
 package io.caravan.telegram.bot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caravan.amazon.AmazonProperties;
-import io.caravan.telegram.TelegramOutgoing;
 import io.caravan.telegram.TelegramProperties;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
+import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +15,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -35,13 +32,8 @@ public class TelegramBotConfiguration {
     static final String TOKEN_SET = "'${caravan.telegram.token:}'.trim() != ''";
 
     @Bean
-    BotCommands botCommands(JdbcTemplate jdbc, TelegramOutgoing outgoing, TelegramProperties telegram, AmazonProperties amazon) {
-        return new BotCommands(jdbc, outgoing, telegram, amazon);
-    }
-
-    @Bean
-    UpdateHandler telegramUpdateHandler(TransactionTemplate tx, JdbcTemplate jdbc, BotCommands commands, MeterRegistry meters) {
-        return new UpdateHandler(tx, jdbc, commands, meters);
+    UpdateHandler telegramUpdateHandler(ProducerTemplate producer, JdbcTemplate jdbc, BotUpdates updates) {
+        return new UpdateHandler(producer, jdbc, updates);
     }
 
     @Configuration

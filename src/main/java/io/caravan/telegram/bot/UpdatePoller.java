@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One run of the telegram-updates job: long-polls getUpdates from the stored offset for up to
- * {@code caravan.telegram.bot.poll-timeout}, handling each update as it arrives. The run is bounded so the job
+ * getUpdates for the telegram-updates job: long-polls from the stored offset for up to
+ * {@code caravan.telegram.bot.poll-timeout}; the route hands each update to direct:telegram-update as it arrives. The run is bounded so the job
  * ends, records its run and lets Quartz fire it again (on whichever instance); the job is clustered and
  * non-concurrent, so there is never a second poller to cause a 409.
  */
@@ -26,20 +26,6 @@ public class UpdatePoller {
         this.clock = clock;
     }
 
-    /** @return how many updates were fetched (duplicates included) */
-    public int poll() {
-        Instant deadline = deadline();
-        int fetched = 0;
-        do {
-            List<JsonNode> updates = fetch(deadline);
-            for (JsonNode update : updates) {
-                handle(update);
-            }
-            fetched += updates.size();
-        } while (clock.instant().isBefore(deadline));
-        return fetched;
-    }
-
     /** When a poll that starts now ends: caravan.telegram.poll-timeout from now. */
     public Instant deadline() {
         return clock.instant().plus(pollTimeout);
@@ -55,10 +41,5 @@ public class UpdatePoller {
         // Rounded up: a wait of 0 with time left would spin on empty answers until the deadline.
         long wait = Math.max(0, (Duration.between(clock.instant(), deadline).toMillis() + 999) / 1000);
         return client.getUpdates(handler.offset(), wait);
-    }
-
-    /** One update in its own transaction, the offset moved past it. */
-    public UpdateHandler.Outcome handle(JsonNode update) {
-        return handler.handle(update, true);
     }
 }

@@ -21,8 +21,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Every command against a whole hub on its own schema: the update goes through {@link UpdateHandler} as the poller
- * and the webhook hand it over, and the test reads what was queued in telegram_outgoing.
+ * Every command against a whole hub on its own schema: the update goes through {@link UpdateHandler} to the bot route
+ * (routes/telegram-bot.yaml, where the poller hands its updates too)
+ * as the webhook does, and the test reads what was queued in telegram_outgoing.
  */
 @HubTest
 @TestPropertySource(properties = {

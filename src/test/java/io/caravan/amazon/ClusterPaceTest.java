@@ -41,7 +41,7 @@ class ClusterPaceTest {
     @Test
     void twoHubsAtTheFullRateEachSendTheRateTogether() throws Exception {
         try (OwnRedis redis = new OwnRedis()) {
-            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(5));
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(5), Duration.ofMinutes(2));
             List<AmazonQuota> hubs = List.of(hub(redis, cluster), hub(redis, cluster));
             List<Long> sent = send(hubs, Duration.ofSeconds(4));
 
@@ -55,7 +55,7 @@ class ClusterPaceTest {
     void withoutRedisAHubKeepsToItsShare() throws Exception {
         try (OwnRedis redis = new OwnRedis()) {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(30));
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(30), Duration.ofMinutes(2));
             AmazonQuota quota = quota().sharedBy(new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
                     cluster, "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, meters));
             redis.stop();

@@ -64,7 +64,7 @@ class ClusterSendGateTest {
         try (OwnRedis redis = new OwnRedis()) {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             ClusterSendGate gate = new ClusterSendGate(LIMITS, new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
-                    new ClusterProperties(ClusterProperties.Mode.redis, 4, Duration.ofMillis(500)), meters);
+                    new ClusterProperties(ClusterProperties.Mode.redis, 4, Duration.ofMillis(500), Duration.ofMinutes(2)), meters);
             List<String> chats = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 chats.add(String.valueOf(2000 + i));
@@ -88,7 +88,7 @@ class ClusterSendGateTest {
 
     private static ClusterSendGate gate(StringRedisTemplate redis, int instances) {
         return new ClusterSendGate(LIMITS, new ClusterBudgets(redis, "{t}:budget:", Duration.ofMinutes(2)),
-                new ClusterProperties(ClusterProperties.Mode.redis, instances, Duration.ofSeconds(5)), new SimpleMeterRegistry());
+                new ClusterProperties(ClusterProperties.Mode.redis, instances, Duration.ofSeconds(5), Duration.ofMinutes(2)), new SimpleMeterRegistry());
     }
 
     /** Each hub's sender: 4 threads asking for random chats, as fast as the gate allows, for {@code length}. */

@@ -92,9 +92,11 @@ public final class ClusterSendGate extends SendGate {
             return new Decision(false, paused, false);
         }
         long now = System.nanoTime();
-        boolean capped = now - cappedUntil < 0 || isGroup(chatId) && now - groupCappedUntil < 0;
+        // Degraded: this is a retry, and if Redis answers, this very call is the first of the capped ones.
+        boolean capped = degraded || now - cappedUntil < 0 || isGroup(chatId) && now - groupCappedUntil < 0;
         if (capped) {
-            Decision share = super.tryAcquire(chatId);
+            // Still quiet after the outage began, where it was shorter than a window: Redis may have lost what was sent.
+            Decision share = tryLocal(chatId);
             if (!share.granted()) {
                 return share;
             }

@@ -89,7 +89,7 @@ class TelegramHubLostTest {
     void aHubKilledMidBurstLosesNothingAndItsCallsInFlightGoOutOnTheOthersAfterTheirLease() throws Exception {
         telegram.slow("p", SLOW_MILLIS);
         try (HubProcess p = HubProcess.start("hub-p", schema, settings("p"), Duration.ofSeconds(120))) {
-            Burst burst = burst("lost", 71_000, 0, 45, 12);
+            Burst burst = burst("lost", 71_000, 0, 45, 12, true);
             long killedAt = 0;
             // Let the burst get going on all three, then kill p the moment a request of its own reaches Telegram:
             // that call is still unanswered (SLOW_MILLIS), its row locked by p's transaction, its chat held in Redis.
@@ -144,7 +144,9 @@ class TelegramHubLostTest {
     @Test
     @Order(2)
     void redisStoppedMidBurstSlowsTheHubsToTheirShareAndTheyReturnWhenItIsBack() throws Exception {
-        Burst burst = burst("outage", 72_000, 1_000, 45, 12);
+        // Private chats only: after losing Redis a hub keeps channels and groups silent for a whole minute (what the
+        // cluster posted to them in the last minute is unknown), which ClusterSendGateTest shows without the wait here.
+        Burst burst = burst("outage", 72_000, 1_000, 45, 12, false);
         // Every message queued first: this is about the gate, not the outbox handlers.
         await().atMost(Duration.ofSeconds(30)).until(() -> burst.queued() == burst.expected() && burst.accepted().size() >= 30);
         redis.stop();
@@ -191,15 +193,15 @@ class TelegramHubLostTest {
         return max;
     }
 
-    /** Deals to three channels of their own and their subscribers, queued in one transaction on hub a. */
-    private Burst burst(String name, long firstSubscriber, long firstDeal, int deals, int subscribers) {
+    /** Deals to three categories (with channels of their own or none) and their subscribers, queued in one transaction on hub a. */
+    private Burst burst(String name, long firstSubscriber, long firstDeal, int deals, int subscribers, boolean withChannels) {
         TelegramFixtures fixtures = new TelegramFixtures(hubs.get(0));
         List<String> channels = List.of("@" + name + "_a", "-100" + firstSubscriber, "@" + name + "_c");
         long[] categories = new long[3];
         for (int c = 0; c < 3; c++) {
-            categories[c] = fixtures.category(name + "-" + c, channels.get(c), null);
+            categories[c] = fixtures.category(name + "-" + c, withChannels ? channels.get(c) : null, null);
         }
-        Set<String> chats = new java.util.HashSet<>(channels);
+        Set<String> chats = new java.util.HashSet<>(withChannels ? channels : List.of());
         for (int s = 0; s < subscribers; s++) {
             fixtures.subscriber(firstSubscriber + s, categories[s % 3], null);
             chats.add(String.valueOf(firstSubscriber + s));
@@ -211,7 +213,7 @@ class TelegramHubLostTest {
             }
         });
         // Each subscriber gets the deals of its category.
-        return new Burst(chats, deals + subscribers * (deals / 3));
+        return new Burst(chats, (withChannels ? deals : 0) + subscribers * (deals / 3));
     }
 
     private final class Burst {

@@ -1,10 +1,11 @@
 #!/usr/bin/env sh
 # Scale-out benchmark: the same work through 1, 2 and 3 hubs on one PostgreSQL schema and one Redis, printing
-# throughput per hub count, the ratio to one hub, over-limit counts (must be 0) and CPU per item.
-#  - price checks: hubs are separate processes (java -cp <test classpath>), each starting amazon-prices through the job
-#    API whenever the job's cluster-wide lock is free, against a Creators API fake that answers at once;
-#  - Telegram: a burst of deals to 3 channels and subscribers; these hubs run in one JVM (each a whole Spring context
-#    with its own pools, scheduler and gate).
+# throughput per hub count, the ratio to one hub, over-limit counts (must be 0) and CPU per item. Hubs are separate
+# processes (java -cp <test classpath>, as support/HubProcess starts them):
+#  - price checks: each hub starts amazon-prices through the job API whenever the job's cluster-wide lock is free,
+#    against a Creators API fake that answers at once;
+#  - Telegram: a burst of deals to 3 channels and subscribers, written into the outbox in one transaction, against a
+#    Bot API stub that counts what Telegram would refuse.
 # On a 2-core machine the CPU caps the gain, so read the CPU column beside the throughput. Needs the PostgreSQL and
 # Redis the tests use (or none: the tests then start embedded ones). Takes 5-8 minutes.
 # Options (defaults): BENCH_HUBS (3), BENCH_PRODUCTS (10000), BENCH_RATE (100 requests/s, the highest allowed),

@@ -77,6 +77,8 @@ public record AmazonProperties(
      * @param concurrency       getItems calls in flight at once per instance; the per-second limiter still paces
      *                          them, so this only matters when the rate allows more calls than one connection's
      *                          round trip does
+     * @param lease             how long a claim holds products away from other workers: the products of a hub that
+     *                          died mid-chunk are due again after it (claims are sized to take at most half of it)
      */
     public record Checks(@NotNull @DefaultValue("15m") Duration minInterval,
                          @NotNull @DefaultValue("6h") Duration maxInterval,
@@ -87,7 +89,8 @@ public record AmazonProperties(
                          @DefaultValue("500") int claimSize,
                          @Min(value = 1, message = "must be at least 1 call in flight")
                          @Max(value = 64, message = "must be at most 64 calls in flight")
-                         @DefaultValue("8") int concurrency) {
+                         @DefaultValue("8") int concurrency,
+                         @NotNull @DefaultValue("10m") Duration lease) {
     }
 
     /**

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * (discovery and price checks together) takes its send slot from one sliding log in the shared Redis, counted when
  * the request goes out, so N hubs together never send more than the rate. Without Redis a hub spaces its calls
  * {@code caravan.cluster.expected-instances} times wider, logs it and sets {@code caravan_budget_fallback}, and tries
- * Redis again after {@code caravan.cluster.redis-retry}.
+ * Redis again after {@code caravan.cluster.redis-retry}. As the Telegram gate: after losing Redis a hub waits one
+ * window (what the cluster sent in it is unknown) before its local pace starts, and for {@code redis-retry} plus one
+ * window after Redis is back a call needs its local slot as well as Redis's (other hubs may still be on their share).
  */
 public final class ClusterPace {
 
@@ -31,6 +33,9 @@ public final class ClusterPace {
     private final AtomicLong nextLocalSlot = new AtomicLong(System.nanoTime());
     private volatile long localUntil = Long.MIN_VALUE;
     private volatile boolean local;
+    /** From Redis's first failure until it answers again: what {@code caravan_budget_fallback} says. */
+    private volatile boolean degraded;
+    private volatile long cappedUntil = System.nanoTime();
 
     /**
      * @param headroom how much wider than 1/rate the window is (the same send-lag allowance as the local pacing)
@@ -46,7 +51,7 @@ public final class ClusterPace {
         this.slow = new ClusterBudgets.Budget(key, count, window.multipliedBy(2), false);
         this.localGapNanos = (long) (1e9 / perSecond * headroom * cluster.expectedInstances());
         this.retryNanos = cluster.redisRetry().toNanos();
-        Gauge.builder("caravan.budget.fallback", this, pace -> pace.local ? 1 : 0)
+        Gauge.builder("caravan.budget.fallback", this, pace -> pace.degraded ? 1 : 0)
                 .description("1 while this hub keeps to its local share of a cluster budget because Redis is unreachable")
                 .tag("budget", "amazon").register(meters);
     }
@@ -54,6 +59,7 @@ public final class ClusterPace {
     /** Blocks until this request may go out. */
     void await(boolean slowed) throws InterruptedException {
         ClusterBudgets.Budget budget = slowed ? slow : normal;
+        boolean localSlot = false;
         while (true) {
             if (local && System.nanoTime() - localUntil < 0) {
                 awaitLocalSlot(slowed);
@@ -64,16 +70,30 @@ public final class ClusterPace {
                 LOG.info("Trying the cluster's Creators API pace in Redis again");
             }
             ClusterBudgets.Decision decision;
+            if (!localSlot && System.nanoTime() - cappedUntil < 0) {
+                awaitLocalSlot(slowed);
+                localSlot = true;
+            }
             try {
                 decision = redis.tryTake(List.of(budget));
             } catch (RuntimeException e) {
-                localUntil = System.nanoTime() + retryNanos;
-                if (!local) {
-                    local = true;
+                long now = System.nanoTime();
+                localUntil = now + retryNanos;
+                local = true;
+                if (!degraded) {
+                    degraded = true;
+                    // Nothing for one window: the cluster's calls in it are not known here.
+                    nextLocalSlot.accumulateAndGet(now + normal.window().toNanos(), Math::max);
                     LOG.warn("Redis is unreachable ({}): this hub paces Creators API calls at 1/{} of the rate until it is back",
                             e.getMessage(), Math.max(1, localGapNanos / Math.max(1, (long) (normal.window().toNanos() / normal.count()))));
                 }
                 continue;
+            }
+            if (degraded) {
+                degraded = false;
+                cappedUntil = System.nanoTime() + retryNanos + normal.window().toNanos();
+                LOG.info("Redis answers again: back on the cluster's Creators API pace (within the local pace for the next {} ms)",
+                        (retryNanos + normal.window().toNanos()) / 1_000_000);
             }
             if (decision.granted()) {
                 return;
@@ -93,6 +113,6 @@ public final class ClusterPace {
     }
 
     boolean isLocal() {
-        return local;
+        return degraded;
     }
 }

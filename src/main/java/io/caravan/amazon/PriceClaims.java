@@ -13,9 +13,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class PriceClaims {
 
-    /** How long a claim holds a product away from other workers if this one dies mid-chunk. */
-    static final Duration LEASE = Duration.ofMinutes(10);
-
     private final AmazonProperties amazon;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -42,7 +39,7 @@ public class PriceClaims {
      */
     static int claimSize(AmazonProperties amazon) {
         int batch = amazon.checks().batchSize();
-        long callsInHalfLease = Math.max(1, (long) Math.floor(amazon.requestsPerSecond() * LEASE.toSeconds() / 2.0));
+        long callsInHalfLease = Math.max(1, (long) Math.floor(amazon.requestsPerSecond() * amazon.checks().lease().toSeconds() / 2.0));
         return (int) Math.max(1, Math.min(amazon.checks().claimSize(), callsInHalfLease * batch));
     }
 
@@ -87,7 +84,7 @@ public class PriceClaims {
                 (rs, i) -> new Claimed(rs.getString(1), rs.getBigDecimal(2), rs.getString(3), rs.getString(4),
                         Duration.ofSeconds(rs.getLong(5)), (Long) rs.getObject(6), rs.getString(7), rs.getBigDecimal(8),
                         rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12)),
-                amazon.marketplace(), n, LEASE.toSeconds() + " seconds"));
+                amazon.marketplace(), n, amazon.checks().lease().toMillis() + " milliseconds"));
     }
 
     /** Gives claimed products back so the next run (after {@code after}) takes them again. */

@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
  * Resilience4j's RateLimiter, which refreshes a fixed number of permits per cycle) allows up to twice its rate across
  * a window boundary, which Telegram answers with 429s.
  * <p>
- * Per instance: with several hub replicas each has its own gate (see README); a 429's pause is shared through
- * {@code telegram_chats.paused_until}.
+ * This instance's own books: the gate of a single hub ({@code caravan.cluster.budgets=local}), and the local share a
+ * {@link ClusterSendGate} falls back to while Redis is unreachable (the cluster's budgets live in Redis otherwise).
+ * A 429's pause is shared through {@code telegram_chats.paused_until}.
  */
 public class SendGate {
 

@@ -41,7 +41,7 @@ class ClusterPaceTest {
     @Test
     void twoHubsAtTheFullRateEachSendTheRateTogether() throws Exception {
         try (OwnRedis redis = new OwnRedis()) {
-            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(5));
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(5), Duration.ofMinutes(2));
             List<AmazonQuota> hubs = List.of(hub(redis, cluster), hub(redis, cluster));
             List<Long> sent = send(hubs, Duration.ofSeconds(4));
 
@@ -55,7 +55,7 @@ class ClusterPaceTest {
     void withoutRedisAHubKeepsToItsShare() throws Exception {
         try (OwnRedis redis = new OwnRedis()) {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(30));
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofSeconds(30), Duration.ofMinutes(2));
             AmazonQuota quota = quota().sharedBy(new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
                     cluster, "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, meters));
             redis.stop();
@@ -63,6 +63,42 @@ class ClusterPaceTest {
             assertThat(maxPerSecond(sent)).as("half of 10/s with expected-instances 2").isLessThanOrEqualTo(5);
             assertThat(sent).hasSizeGreaterThanOrEqualTo(5);
             assertThat(meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value()).isEqualTo(1.0);
+        }
+    }
+
+    /**
+     * Redis lost and back while a hub sends as fast as the pace lets it: Redis restarts empty and knows nothing of the
+     * calls paced locally meanwhile, so for redis-retry plus a window a call needs its local slot as well; no second
+     * sees more than the rate, and the gauge says 1 for the whole outage (not 0 while a retry waits for Redis).
+     */
+    @Test
+    void losingAndRegainingRedisNeverOverfillsASecond() throws Exception {
+        try (OwnRedis redis = new OwnRedis()) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofMillis(500), Duration.ofMinutes(2));
+            AmazonQuota quota = quota().sharedBy(new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
+                    cluster, "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, meters));
+            java.util.concurrent.CompletableFuture<List<Long>> driven = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send(List.of(quota), Duration.ofMillis(7000));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(1500);
+            redis.stop();
+            List<Double> gauge = new ArrayList<>();
+            for (int i = 0; i < 20; i++) { // 2 s of the outage, through several retries
+                Thread.sleep(100);
+                gauge.add(meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value());
+            }
+            redis.start();
+            List<Long> sent = driven.get(60, TimeUnit.SECONDS);
+            assertThat(gauge.subList(10, 20)).as("fallback gauge during the outage, once it noticed").containsOnly(1.0);
+            assertThat(meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value()).as("back on Redis").isEqualTo(0.0);
+            assertThat(maxPerSecond(sent)).as("requests in any one second, across both switches").isLessThanOrEqualTo(10);
+            long end = sent.stream().mapToLong(Long::longValue).max().orElseThrow();
+            assertThat(sent.stream().filter(at -> at > end - 1000).count()).as("the last second: the full rate again").isGreaterThan(5);
         }
     }
 

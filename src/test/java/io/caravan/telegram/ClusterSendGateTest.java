@@ -64,7 +64,7 @@ class ClusterSendGateTest {
         try (OwnRedis redis = new OwnRedis()) {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             ClusterSendGate gate = new ClusterSendGate(LIMITS, new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
-                    new ClusterProperties(ClusterProperties.Mode.redis, 4, Duration.ofMillis(500)), meters);
+                    new ClusterProperties(ClusterProperties.Mode.redis, 4, Duration.ofMillis(500), Duration.ofMinutes(2)), meters);
             List<String> chats = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 chats.add(String.valueOf(2000 + i));
@@ -86,9 +86,56 @@ class ClusterSendGateTest {
         }
     }
 
+    /**
+     * Losing Redis loses the counts of the current windows, and Redis coming back knows nothing of the local sends: a
+     * hub that sent its whole budget through Redis a moment ago must not add its local share on top, nor Redis's full
+     * budget on top of its local sends when it returns. Driven across both switches, no window sees more than the
+     * budget.
+     */
+    @Test
+    void switchingToTheLocalShareAndBackNeverOverfillsAWindow() throws Exception {
+        try (OwnRedis redis = new OwnRedis()) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ClusterSendGate gate = new ClusterSendGate(LIMITS, new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
+                    new ClusterProperties(ClusterProperties.Mode.redis, 4, Duration.ofMillis(500), Duration.ofMinutes(2)), meters);
+            List<String> chats = new ArrayList<>();
+            // A channel that spends its minute's budget through Redis before the switch, and private chats.
+            for (int i = 0; i < 4; i++) {
+                chats.add(String.valueOf(3000 + i));
+            }
+            chats.add("@switch");
+            java.util.concurrent.CompletableFuture<List<Sent>> driven = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return drive(List.of(gate), chats, Duration.ofMillis(8500));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(2000);
+            redis.stop();
+            Thread.sleep(2500);
+            assertThat(meters.get("caravan.budget.fallback").gauge().value()).as("on its share").isEqualTo(1.0);
+            redis.start();
+            List<Sent> sent = driven.get(60, TimeUnit.SECONDS);
+            assertThat(meters.get("caravan.budget.fallback").gauge().value()).as("back on Redis").isEqualTo(0.0);
+            assertThat(maxInWindow(sent, null, Duration.ofSeconds(1))).as("global, any 1 s window, across both switches")
+                    .isLessThanOrEqualTo(20);
+            for (String chat : chats) {
+                if (SendGate.isGroup(chat)) {
+                    assertThat(maxInWindow(sent, chat, Duration.ofMinutes(1))).as("group %s, any minute", chat).isLessThanOrEqualTo(20);
+                } else {
+                    assertThat(maxInWindow(sent, chat, Duration.ofSeconds(1))).as("chat %s, any 1 s window", chat).isLessThanOrEqualTo(2);
+                }
+            }
+            long end = sent.stream().mapToLong(Sent::answeredNanos).max().orElseThrow();
+            assertThat(sent.stream().filter(s -> s.answeredNanos() > end - Duration.ofSeconds(1).toNanos()).count())
+                    .as("the last second: the full budget again").isGreaterThan(5);
+        }
+    }
+
     private static ClusterSendGate gate(StringRedisTemplate redis, int instances) {
         return new ClusterSendGate(LIMITS, new ClusterBudgets(redis, "{t}:budget:", Duration.ofMinutes(2)),
-                new ClusterProperties(ClusterProperties.Mode.redis, instances, Duration.ofSeconds(5)), new SimpleMeterRegistry());
+                new ClusterProperties(ClusterProperties.Mode.redis, instances, Duration.ofSeconds(5), Duration.ofMinutes(2)), new SimpleMeterRegistry());
     }
 
     /** Each hub's sender: 4 threads asking for random chats, as fast as the gate allows, for {@code length}. */

@@ -23,18 +23,22 @@ import java.util.regex.Pattern;
  * A Bot API stub that enforces the limits it is given the way Telegram does: every request is timestamped when it
  * arrives, counted per chat and overall in sliding windows, and one over a limit is answered 429 with retry_after
  * (and counted as over-limit). Everything accepted is kept, keyed by chat and the "#n" marker in the message, so a
- * test can tell lost and duplicated messages apart.
+ * test can tell lost and duplicated messages apart. A hub whose base-uri ends in {@code /hub/<name>} is told apart
+ * from the others ({@link Received#hub()}), and its answers can be slowed down ({@link #slow}), as a far-away
+ * Telegram would be, so it has calls in flight when a test kills it.
  */
 final class CountingBotApi implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern MARKER = Pattern.compile("#(\\d+)");
 
-    record Received(long atNanos, long atEpochMillis, String method, String chatId, String marker) {
+    record Received(long atNanos, long atEpochMillis, String method, String chatId, String marker, String hub) {
     }
 
+    private static final Pattern HUB = Pattern.compile("^/hub/([^/]+)(/.*)$");
+
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final SendGate.Budget global;
     private final SendGate.Budget group;
     private final SendGate.Budget privateChat;
@@ -43,6 +47,7 @@ final class CountingBotApi implements AutoCloseable {
     private final List<Received> accepted = new ArrayList<>();
     private final AtomicLong overLimit = new AtomicLong();
     private final AtomicLong messageIds = new AtomicLong(1000);
+    private final Map<String, Long> slowHubs = new java.util.concurrent.ConcurrentHashMap<>();
 
     CountingBotApi(String token, SendGate.Budget global, SendGate.Budget group, SendGate.Budget privateChat) throws IOException {
         this.global = global;
@@ -57,6 +62,12 @@ final class CountingBotApi implements AutoCloseable {
             long now = System.nanoTime();
             long wall = System.currentTimeMillis();
             String path = exchange.getRequestURI().getPath();
+            String hub = "";
+            Matcher named = HUB.matcher(path);
+            if (named.matches()) {
+                hub = named.group(1);
+                path = named.group(2);
+            }
             JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
             int status;
             String answer;
@@ -70,7 +81,7 @@ final class CountingBotApi implements AutoCloseable {
                 Matcher marker = MARKER.matcher(text);
                 if (admit(chat, now)) {
                     synchronized (accepted) {
-                        accepted.add(new Received(now, wall, method, chat, marker.find() ? marker.group(1) : ""));
+                        accepted.add(new Received(now, wall, method, chat, marker.find() ? marker.group(1) : "", hub));
                     }
                     status = 200;
                     answer = "{\"ok\":true,\"result\":{\"message_id\":" + messageIds.incrementAndGet()
@@ -81,6 +92,14 @@ final class CountingBotApi implements AutoCloseable {
                     overLimit.incrementAndGet();
                     status = 429;
                     answer = "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 1\",\"parameters\":{\"retry_after\":1}}";
+                }
+            }
+            Long slow = slowHubs.get(hub);
+            if (slow != null) {
+                try {
+                    Thread.sleep(slow);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
@@ -110,6 +129,11 @@ final class CountingBotApi implements AutoCloseable {
             log.pollFirst();
         }
         return log.size() < budget.count();
+    }
+
+    /** Answers the hub named {@code hub} (base-uri ending in /hub/&lt;hub&gt;) only after {@code millis}. */
+    void slow(String hub, long millis) {
+        slowHubs.put(hub, millis);
     }
 
     int port() {

@@ -16,13 +16,18 @@ import org.springframework.validation.annotation.Validated;
  * @param expectedInstances  while Redis cannot be reached, each hub sends at most 1/expected-instances of each budget,
  *                           so the cluster stays under the limit; set it to the most hubs you run
  * @param redisRetry         how long a hub keeps to its local share after Redis failed before trying Redis again
+ * @param callLease          how long a call in flight holds its place in a Redis budget (a Telegram chat's one call
+ *                           in flight, a slot of the global budget) when its hub dies before answering: longer than
+ *                           any outside call can take (the clients' timeouts are 10 s by default); until it runs out,
+ *                           the chat of a killed hub's last call waits
  */
 @Validated
 @ConfigurationProperties("caravan.cluster")
 public record ClusterProperties(
         @NotNull @DefaultValue("redis") Mode budgets,
         @Min(1) @Max(1000) @DefaultValue("1") int expectedInstances,
-        @NotNull @DefaultValue("5s") Duration redisRetry) {
+        @NotNull @DefaultValue("5s") Duration redisRetry,
+        @NotNull @DefaultValue("2m") Duration callLease) {
 
     public enum Mode { redis, local }
 }

@@ -106,24 +106,29 @@ public class PriceWrite {
         String[] asins = answered.stream().flatMap(c -> c.batch().stream()).map(Claimed::asin).toArray(String[]::new);
         Instant from = now.minus(dealSettings.referenceWindow()).minus(Duration.ofDays(1));
         Map<String, List<DealRules.Observation>> history = new HashMap<>();
+        // One index range per product (LATERAL on the primary key), not "asin = ANY(...)": with the statistics of a
+        // young table (analysed while small) the planner scans all of price_history for that, every chunk.
         jdbc.query("""
-                SELECT asin, observed_at, price, availability FROM price_history
-                WHERE marketplace = ? AND asin = ANY(?) AND observed_at > ? ORDER BY observed_at""", rs -> {
+                SELECT h.asin, h.observed_at, h.price, h.availability FROM unnest(?::text[]) AS a(asin)
+                CROSS JOIN LATERAL (SELECT p.asin, p.observed_at, p.price, p.availability FROM price_history p
+                    WHERE p.asin = a.asin AND p.marketplace = ? AND p.observed_at > ?) h
+                ORDER BY h.asin, h.observed_at""", rs -> {
             history.computeIfAbsent(rs.getString(1), a -> new ArrayList<>()).add(new DealRules.Observation(
                     rs.getTimestamp(2).toInstant(), rs.getBigDecimal(3), available(rs.getBigDecimal(3), rs.getString(4))));
-        }, market, asins, Timestamp.from(from));
+        }, asins, market, Timestamp.from(from));
         Map<String, DealRules.ActiveDeal> active = new HashMap<>();
         Map<String, Instant> lastEnded = new HashMap<>();
         jdbc.query("""
-                SELECT asin, id, reference_price, price, status, ended_at FROM deals
-                WHERE marketplace = ? AND asin = ANY(?) AND (status = 'active' OR ended_at > ?)""", rs -> {
+                SELECT d.asin, d.id, d.reference_price, d.price, d.status, d.ended_at FROM unnest(?::text[]) AS a(asin)
+                CROSS JOIN LATERAL (SELECT * FROM deals x WHERE x.asin = a.asin AND x.marketplace = ?
+                    AND (x.status = 'active' OR x.ended_at > ?)) d""", rs -> {
             if ("active".equals(rs.getString(5))) {
                 active.put(rs.getString(1), new DealRules.ActiveDeal(rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4)));
             } else {
                 Instant ended = rs.getTimestamp(6).toInstant();
                 lastEnded.merge(rs.getString(1), ended, (a, b) -> a.isAfter(b) ? a : b);
             }
-        }, market, asins, Timestamp.from(now.minus(dealSettings.repostCooldown())));
+        }, asins, market, Timestamp.from(now.minus(dealSettings.repostCooldown())));
         Map<String, List<Map<String, Object>>> watches = new HashMap<>();
         for (Map<String, Object> w : jdbc.queryForList("""
                 SELECT id, chat_id, asin, target_price, notify_back_in_stock FROM watches

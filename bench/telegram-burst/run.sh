@@ -17,6 +17,6 @@ cd "$(dirname "$0")/../.."
   -Dbench.private-per-second="${BENCH_PRIVATE:-1}" \
   -Dbench.trickle-deals="${BENCH_TRICKLE:-30}" >/dev/null 2>&1 || status=$?
 # Surefire sends test output to its report file.
-grep -E '^(==|limits|delivered|queued|over-limit|lost|duplicated|not sent|event to send|tail split|tail by place)' \
+grep -E '^(==|limits|delivered|queued|over-limit|lost|duplicated|not sent|event to send|tail split|tail by place|tail events)' \
   target/surefire-reports/io.caravan.telegram.TelegramBurstBench-output.txt
 exit "${status:-0}"

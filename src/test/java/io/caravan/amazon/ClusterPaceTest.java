@@ -93,12 +93,22 @@ class ClusterPaceTest {
                 gauge.add(meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value());
             }
             redis.start();
-            List<Long> sent = driven.get(60, TimeUnit.SECONDS);
+            List<Long> sent = new ArrayList<>(driven.get(60, TimeUnit.SECONDS));
             assertThat(gauge.subList(10, 20)).as("fallback gauge during the outage, once it noticed").containsOnly(1.0);
-            assertThat(meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value()).as("back on Redis").isEqualTo(0.0);
+            // Lettuce reconnects with a growing back-off: on a busy machine the drive may end before it is back. The hub
+            // goes on pacing, and a call after the reconnect finds Redis again.
+            List<Long> probes = Collections.synchronizedList(new ArrayList<>());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                probes.addAll(send(List.of(quota), Duration.ofMillis(200)));
+                return meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value() == 0.0;
+            });
+            List<Long> after = send(List.of(quota), Duration.ofMillis(3000));
+            sent.addAll(probes);
+            sent.addAll(after);
+            sent.sort(null);
             assertThat(maxPerSecond(sent)).as("requests in any one second, across both switches").isLessThanOrEqualTo(10);
-            long end = sent.stream().mapToLong(Long::longValue).max().orElseThrow();
-            assertThat(sent.stream().filter(at -> at > end - 1000).count()).as("the last second: the full rate again").isGreaterThan(5);
+            long end = after.stream().mapToLong(Long::longValue).max().orElseThrow();
+            assertThat(after.stream().filter(at -> at > end - 1000).count()).as("the last second: the full rate again").isGreaterThan(5);
         }
     }
 

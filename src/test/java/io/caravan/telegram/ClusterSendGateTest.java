@@ -116,8 +116,19 @@ class ClusterSendGateTest {
             Thread.sleep(2500);
             assertThat(meters.get("caravan.budget.fallback").gauge().value()).as("on its share").isEqualTo(1.0);
             redis.start();
-            List<Sent> sent = driven.get(60, TimeUnit.SECONDS);
-            assertThat(meters.get("caravan.budget.fallback").gauge().value()).as("back on Redis").isEqualTo(0.0);
+            List<Sent> sent = new ArrayList<>(driven.get(60, TimeUnit.SECONDS));
+            // Lettuce reconnects with a growing back-off, so on a busy machine the drive may end before it is back: a
+            // hub goes on sending, and the first send after the reconnect finds Redis again.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                SendGate.Decision decision = gate.tryAcquire("4000");
+                if (decision.granted()) {
+                    gate.release("4000", false);
+                }
+                return meters.get("caravan.budget.fallback").gauge().value() == 0.0;
+            });
+            assertThat(gate.isLocal()).as("back on Redis").isFalse();
+            List<Sent> after = drive(List.of(gate), chats, Duration.ofMillis(3500));
+            sent.addAll(after);
             assertThat(maxInWindow(sent, null, Duration.ofSeconds(1))).as("global, any 1 s window, across both switches")
                     .isLessThanOrEqualTo(20);
             for (String chat : chats) {
@@ -127,8 +138,8 @@ class ClusterSendGateTest {
                     assertThat(maxInWindow(sent, chat, Duration.ofSeconds(1))).as("chat %s, any 1 s window", chat).isLessThanOrEqualTo(2);
                 }
             }
-            long end = sent.stream().mapToLong(Sent::answeredNanos).max().orElseThrow();
-            assertThat(sent.stream().filter(s -> s.answeredNanos() > end - Duration.ofSeconds(1).toNanos()).count())
+            long end = after.stream().mapToLong(Sent::answeredNanos).max().orElseThrow();
+            assertThat(after.stream().filter(s -> s.answeredNanos() > end - Duration.ofSeconds(1).toNanos()).count())
                     .as("the last second: the full budget again").isGreaterThan(5);
         }
     }

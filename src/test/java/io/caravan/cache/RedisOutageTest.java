@@ -9,18 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.caravan.outbox.Outbox;
-import io.caravan.support.EmbeddedServices;
 import io.caravan.support.Hubs;
+import io.caravan.support.OwnRedis;
 import io.caravan.support.RedisCli;
 import io.caravan.support.TestEnvironment;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +33,7 @@ class RedisOutageTest {
 
     private final WireMockServer dashboards = new WireMockServer(options().dynamicPort());
     private final String schema = TestEnvironment.newSchema();
-    private Path dir;
-    private int port;
-    private Process redis;
+    private OwnRedis redis;
     private ConfigurableApplicationContext hub;
 
     @AfterEach
@@ -48,8 +42,7 @@ class RedisOutageTest {
             hub.close();
         }
         if (redis != null) {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
+            redis.close();
         }
         dashboards.stop();
         TestEnvironment.dropSchema(schema);
@@ -59,11 +52,7 @@ class RedisOutageTest {
     void theInvalidationWaitsForRedisAndHappensWhenItReturns() throws Exception {
         dashboards.start();
         dashboards.stubFor(get(urlEqualTo("/api/dashboards/vendors")).willReturn(ok("warm")));
-        dir = Files.createTempDirectory("caravan-redis");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        startRedis();
+        redis = new OwnRedis();
         cli("SET", "vendors:list", "cached");
         for (int i = 0; i < 50; i++) {
             cli("SET", "dash:vendors:" + i, "v");
@@ -73,11 +62,10 @@ class RedisOutageTest {
         cli("SET", "vendor:2", "b");
         cli("SET", "dash:orders:1", "stays");
         cli("SAVE");
-        cli("SHUTDOWN", "NOSAVE");
-        redis.waitFor(10, TimeUnit.SECONDS);
+        redis.stop();
 
         hub = Hubs.start(schema, Map.of(
-                "spring.data.redis.port", String.valueOf(port),
+                "spring.data.redis.port", String.valueOf(redis.port()),
                 "spring.data.redis.timeout", "500ms",
                 "caravan.outbox.initial-backoff", "300ms",
                 "caravan.outbox.max-backoff", "1s",
@@ -97,7 +85,7 @@ class RedisOutageTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letters", Integer.class)).isZero();
         dashboards.verify(0, getRequestedFor(urlEqualTo("/api/dashboards/vendors")));
 
-        startRedis();
+        redis.start();
         assertThat(cli("EXISTS", "vendors:list")).as("Redis came back with its keys").isEqualTo("1");
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
@@ -107,15 +95,8 @@ class RedisOutageTest {
         dashboards.verify(1, getRequestedFor(urlEqualTo("/api/dashboards/vendors")));
     }
 
-    private void startRedis() throws Exception {
-        redis = new ProcessBuilder(EmbeddedServices.redisServerBinary().getAbsolutePath(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(cli("PING")));
-    }
-
     /** One command, answered as redis-cli prints it (integers and strings bare, arrays one item a line). */
     private String cli(String... command) throws IOException {
-        return RedisCli.call("127.0.0.1", port, command);
+        return RedisCli.call("127.0.0.1", redis.port(), command);
     }
 }

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caravan.support.CuttableProxy;
 import io.caravan.support.Hubs;
+import io.caravan.support.OwnRedis;
 import io.caravan.support.TestEnvironment;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +29,7 @@ class HealthCodesTest {
     private final String target = "hc_" + schema;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ConfigurableApplicationContext hub;
-    private Process redis;
+    private OwnRedis redis;
     private CuttableProxy proxy;
 
     @AfterEach
@@ -41,8 +38,7 @@ class HealthCodesTest {
             hub.close();
         }
         if (redis != null) {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
+            redis.close();
         }
         if (proxy != null) {
             proxy.close();
@@ -66,15 +62,8 @@ class HealthCodesTest {
 
     @Test
     void staleIs200AndDownIs503WithRedisStopped() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path dir = Files.createTempDirectory("caravan-health-redis");
-        redis = new ProcessBuilder(io.caravan.support.EmbeddedServices.redisServerBinary().getAbsolutePath(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", dir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(cli(port, "PING")));
+        redis = new OwnRedis();
+        int port = redis.port();
         Map<String, Object> properties = withCard("1s");
         properties.put("spring.data.redis.port", String.valueOf(port));
         properties.put("spring.data.redis.timeout", "500ms");
@@ -84,8 +73,7 @@ class HealthCodesTest {
                 r -> r.body().contains("\"status\":\"STALE\""));
         assertThat(stale.statusCode()).as("stale data is still served").isEqualTo(200);
 
-        cli(port, "SHUTDOWN", "NOSAVE");
-        redis.waitFor(10, TimeUnit.SECONDS);
+        redis.stop();
 
         HttpResponse<String> down = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get("/actuator/health/readiness"),
                 r -> r.body().contains("\"status\":\"DOWN\""));
@@ -133,9 +121,5 @@ class HealthCodesTest {
         String port = hub.getEnvironment().getProperty("local.server.port");
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(40)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String cli(int port, String... command) throws IOException {
-        return io.caravan.support.RedisCli.call("127.0.0.1", port, command);
     }
 }

@@ -1,7 +1,6 @@
 package io.caravan.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +45,7 @@ public final class HubProcess implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>(TestEnvironment.hubProperties(schema));
         properties.put("caravan.instance-name", name);
         properties.putAll(extra);
-        int port = freePort();
+        int port = EmbeddedServices.freePort();
         properties.put("server.port", String.valueOf(port));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -179,11 +178,6 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void sleep(long millis) {
         try {

@@ -1,7 +1,6 @@
 package io.caravan.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * A redis-server of a test's own on a free port, which the test may stop and start (never the shared one); the binary
- * embedded-redis ships, so it runs on machines without Redis installed.
+ * embedded-redis ships, so it runs on machines without Redis installed. Keys saved with SAVE are loaded again by the
+ * next start (its folder keeps dump.rdb).
  */
 public final class OwnRedis implements AutoCloseable {
 
@@ -22,9 +22,7 @@ public final class OwnRedis implements AutoCloseable {
     private Process process;
 
     public OwnRedis() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = EmbeddedServices.freePort();
         dir = Files.createTempDirectory("caravan-redis");
         start();
     }
@@ -37,11 +35,8 @@ public final class OwnRedis implements AutoCloseable {
         process = new ProcessBuilder(EmbeddedServices.redisServerBinary().getAbsolutePath(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            }
-        });
+        // PING, not just a connection: a server loading its saved keys accepts connections before it answers.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(RedisCli.call("127.0.0.1", port, "PING")));
     }
 
     public void stop() throws InterruptedException {

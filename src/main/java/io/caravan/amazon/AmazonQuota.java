@@ -179,10 +179,6 @@ public class AmazonQuota implements Quota {
         return this;
     }
 
-    double requestsPerSecond() {
-        return 1e9 / gapNanos;
-    }
-
     @Override
     public void throttled(Duration retryAfter) {
         throttles.increment();

@@ -28,7 +28,7 @@ public class PriceCalls implements AggregationStrategy {
     }
 
     /** One getItems call of a chunk: its answer, or its error, or neither when it was never sent. */
-    record Call(int index, List<Claimed> batch, ItemsResponse answer, RuntimeException error, boolean sent) {
+    record Call(int index, List<Claimed> batch, ItemsResponse answer, RuntimeException error) {
     }
 
     /** Split step before the call: waits for the chunk's first call; marks the batch not to be sent after an error. */
@@ -79,12 +79,11 @@ public class PriceCalls implements AggregationStrategy {
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (error != null) {
             RuntimeException runtime = error instanceof RuntimeException r ? r : new IllegalStateException(error);
-            // Raised before the request went out (budget spent, or interrupted while waiting for the slot).
-            return new Call(index, batch, null, runtime, !(error instanceof QuotaExhaustedException));
+            return new Call(index, batch, null, runtime);
         }
         if (exchange.getMessage().getBody() instanceof ItemsResponse answer) {
-            return new Call(index, batch, answer, null, true);
+            return new Call(index, batch, answer, null);
         }
-        return new Call(index, batch, null, null, false);
+        return new Call(index, batch, null, null);
     }
 }

@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public class MetabaseSync {
 
     /** Header naming the card a {@code metabase-<name>} job syncs. */
-    public static final String CARD = MetabaseHeaders.CARD;
 
     private static final Logger log = LoggerFactory.getLogger(MetabaseSync.class);
 
@@ -85,11 +84,11 @@ public class MetabaseSync {
     }
 
     /**
-     * The route's {@code sync-run} step for the card in the {@link #CARD} header. Blocks until a slot is free; fails
+     * The route's {@code sync-run} step for the card in the {@link MetabaseHeaders#CARD} header. Blocks until a slot is free; fails
      * (recorded in sync_runs) while the circuit breaker is open.
      */
     public void begin(Exchange exchange) throws Exception {
-        Card card = card(exchange.getMessage().getHeader(CARD, String.class));
+        Card card = card(exchange.getMessage().getHeader(MetabaseHeaders.CARD, String.class));
         Long jobRunId = exchange.getMessage().getHeader(JobHeaders.RUN_ID, Long.class);
         slots.acquire();
         long syncRun;
@@ -126,7 +125,7 @@ public class MetabaseSync {
     private static final String FAILED = "CaravanSyncFailed";
 
     private static String message(Exchange exchange, Exception error) {
-        return error == null ? "card " + exchange.getMessage().getHeader(CARD, String.class) + ": the sync failed" : error.getMessage();
+        return error == null ? "card " + exchange.getMessage().getHeader(MetabaseHeaders.CARD, String.class) + ": the sync failed" : error.getMessage();
     }
 
     /** Closes the sync when the exchange is done; first among the exchange's completions, before the job's run is recorded. */

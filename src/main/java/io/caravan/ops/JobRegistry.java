@@ -122,10 +122,6 @@ public class JobRegistry {
         return List.copyOf(started.keySet());
     }
 
-    Set<String> claimedNames() {
-        return Set.copyOf(routeOfJob.keySet());
-    }
-
     public Optional<Job> find(String name) {
         return Optional.ofNullable(started.get(name));
     }

@@ -6,7 +6,6 @@ import io.caravan.core.Secrets;
 import io.caravan.ops.JobFinishedEvent;
 import io.caravan.ops.JobRun;
 import io.caravan.outbox.OutboxDispatcher;
-import io.caravan.outbox.OutboxHeaders;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Body;
-import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -51,14 +49,6 @@ public class AdminAlerts {
         // alert from aborting it.
         this.nested = new TransactionTemplate(transactions);
         this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-    }
-
-    /** Handler of {@code admin.alert} events: {@code {"kind", "key", "text"}}. */
-    public void onAdminAlertEvent(@Body String payload, @Header(OutboxHeaders.EVENT_ID) Long eventId) throws Exception {
-        JsonNode event = json.readTree(payload);
-        String kind = event.path("kind").asText("alert");
-        String key = event.path("key").asText(kind);
-        alert(key, kind, event.path("text").asText(payload), eventId);
     }
 
     /**

@@ -137,11 +137,6 @@ public class DealNotifier {
         return out;
     }
 
-    /** deal.expired, as one Java call. */
-    public int dealExpired(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
-        return enqueue(expiredEdits(payload), "deal_expired", eventId);
-    }
-
     /**
      * Route step of deal.expired: a post still waiting in the queue is not sent at all; every post already sent
      * (channel and subscribers) gets an edit saying the deal ended, in the language it was written in.
@@ -168,12 +163,6 @@ public class DealNotifier {
                     dealId));
         }
         return edits;
-    }
-
-    /** watch.hit, as one Java call. */
-    public int watchHit(@Body String payload, @Header(OutboxHeaders.EVENT_ID) long eventId) throws Exception {
-        WatchRecipient recipient = watchRecipient(payload);
-        return recipient == null ? 0 : enqueue(List.of(composeWatchHit(recipient)), "watch_hit", eventId);
     }
 
     /** Route step of watch.hit: the chat that set the watch, unless it left or reached its daily cap (then null). */

@@ -40,9 +40,10 @@ public class TelegramBotFlow {
     /** Route step: getUpdates from the offset in bot_state, long-polling for what is left of the poll; body the updates. */
     public List<JsonNode> fetchUpdates(Exchange exchange) {
         Instant deadline = exchange.getProperty(DEADLINE, Instant.class);
-        List<JsonNode> updates = poller().fetch(deadline);
+        UpdatePoller poller = poller();
+        List<JsonNode> updates = poller.fetch(deadline);
         exchange.getProperty(FETCHED, AtomicInteger.class).addAndGet(updates.size());
-        exchange.setProperty("CaravanPollMore", poller().before(deadline));
+        exchange.setProperty("CaravanPollMore", poller.before(deadline));
         return updates;
     }
 

@@ -14,7 +14,6 @@ public class UpdateHandler {
 
     /** The bot route's endpoint: body an Update's JSON, header {@value BotUpdates#SOURCE}. */
     public static final String ROUTE = "direct:telegram-update";
-    public static final String OFFSET_KEY = BotUpdates.OFFSET_KEY;
 
     private final ProducerTemplate producer;
     private final JdbcTemplate jdbc;
@@ -53,6 +52,6 @@ public class UpdateHandler {
     /** @return the offset to ask getUpdates for: one past the last update handled, 0 before the first */
     public long offset() {
         return jdbc.query("SELECT value FROM bot_state WHERE key = ?", rs -> rs.next() ? Long.parseLong(rs.getString(1)) : 0L,
-                OFFSET_KEY);
+                BotUpdates.OFFSET_KEY);
     }
 }

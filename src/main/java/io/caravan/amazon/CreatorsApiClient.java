@@ -8,11 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -156,42 +153,7 @@ public class CreatorsApiClient {
         itemsPerRequest.record(asins.size());
         JsonNode answer = call("getItems", body, reserved);
 
-        JsonNode result = answer.hasNonNull("itemsResult") ? answer.get("itemsResult") : answer.path("itemResults");
-        List<AmazonItem> items = new ArrayList<>();
-        for (JsonNode node : result.path("items")) {
-            items.add(item(node));
-        }
-        Map<String, ItemsResponse.ItemError> errors = new LinkedHashMap<>();
-        List<String> unnamed = new ArrayList<>();
-        for (JsonNode error : answer.path("errors")) {
-            String message = error.path("message").asText("");
-            ItemsResponse.ItemError itemError = new ItemsResponse.ItemError(error.path("code").asText("Unknown"), message);
-            boolean named = false;
-            for (String asin : asins) {
-                if (message.contains(asin)) {
-                    errors.put(asin, itemError);
-                    named = true;
-                }
-            }
-            if (!named) {
-                unnamed.add(message);
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        for (String asin : asins) {
-            if (!errors.containsKey(asin) && items.stream().noneMatch(i -> i.asin().equalsIgnoreCase(asin))) {
-                missing.add(asin);
-            }
-        }
-        // An error that names no ASIN belongs to whichever requested ASINs did not come back.
-        if (!unnamed.isEmpty() && !missing.isEmpty()) {
-            JsonNode first = answer.path("errors").get(0);
-            for (String asin : missing) {
-                errors.put(asin, new ItemsResponse.ItemError(first.path("code").asText("Unknown"), unnamed.get(0)));
-            }
-            missing = List.of();
-        }
-        return new ItemsResponse(List.copyOf(items), Map.copyOf(errors), List.copyOf(missing));
+        return ItemsResponse.from(answer, asins);
     }
 
     /** One page (1–10) of searchItems in a browse node and/or by keywords; 10 items per page. */
@@ -214,12 +176,7 @@ public class CreatorsApiClient {
         }
         body.putArray("resources").addAll(ITEM_RESOURCES.stream().map(json.getNodeFactory()::textNode).toList());
         JsonNode answer = call("searchItems", body, false);
-        JsonNode result = answer.path("searchResult");
-        List<AmazonItem> items = new ArrayList<>();
-        for (JsonNode node : result.path("items")) {
-            items.add(item(node));
-        }
-        return new SearchResponse(List.copyOf(items), result.path("totalResultCount").asInt(items.size()));
+        return SearchResponse.from(answer);
     }
 
     /** The quota this client's calls are counted against; callers reserve blocks of requests through it. */
@@ -340,39 +297,5 @@ public class CreatorsApiClient {
     private void count(String operation, String outcome) {
         Counter.builder("caravan_amazon_requests_total").description("Creators API calls by operation and outcome")
                 .tag("operation", operation).tag("outcome", outcome).register(meters).increment();
-    }
-
-    private static AmazonItem item(JsonNode node) {
-        JsonNode listing = null;
-        for (JsonNode candidate : node.path("offersV2").path("listings")) {
-            if (listing == null || candidate.path("isBuyBoxWinner").asBoolean(false)) {
-                listing = candidate;
-                if (candidate.path("isBuyBoxWinner").asBoolean(false)) {
-                    break;
-                }
-            }
-        }
-        AmazonItem.Offer offer = null;
-        if (listing != null && listing.path("price").path("money").hasNonNull("amount")) {
-            JsonNode price = listing.path("price");
-            JsonNode basis = price.path("savingBasis");
-            offer = new AmazonItem.Offer(price.path("money").get("amount").decimalValue(),
-                    price.path("money").path("currency").asText(null),
-                    basis.path("money").hasNonNull("amount") ? basis.path("money").get("amount").decimalValue() : null,
-                    basis.path("savingBasisType").asText(null),
-                    listing.path("availability").path("type").asText(null));
-        } else if (listing != null) {
-            offer = new AmazonItem.Offer(null, null, null, null, listing.path("availability").path("type").asText("UNAVAILABLE"));
-        }
-        return new AmazonItem(node.path("asin").asText(), text(node.path("itemInfo").path("title").path("displayValue")),
-                text(node.path("detailPageURL")), text(node.path("images").path("primary").path("large").path("url")), offer);
-    }
-
-    private static String text(JsonNode node) {
-        return node.isMissingNode() || node.isNull() ? null : node.asText();
-    }
-
-    static BigDecimal amount(JsonNode node) {
-        return node.decimalValue();
     }
 }

@@ -158,6 +158,7 @@ public class MetabaseSync {
                 CardLoader.Loaded loaded = exchange.getProperty(MetabaseHeaders.LOADED, CardLoader.Loaded.class);
                 if (loaded == null) {
                     runs.failed(syncRun, "card " + card.name() + ": the route ended without a pgload: step");
+                    finish("failed");
                     return;
                 }
                 Counter.builder("caravan.metabase.sync.rows").description("Rows loaded from Metabase cards").tag("card", card.name())

@@ -86,6 +86,8 @@ class MetabaseCardRouteTest {
     JobRunRepository runs;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
 
@@ -128,6 +130,27 @@ class MetabaseCardRouteTest {
         assertThat(event).containsEntry("dataset", "metabase.routed").containsEntry("rows", 3L);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM " + TARGET + ".routed", Long.class)).isEqualTo(3);
         assertThat(jdbc.queryForObject("SELECT status FROM sync_runs WHERE job_run_id = ?", String.class, run.id())).isEqualTo("succeeded");
+        assertThat(syncDurations("routed", "succeeded")).isPositive();
+    }
+
+    @Test
+    void aRouteThatEndsWithoutItsLoadClosesTheSyncFailedAndTimesIt() {
+        metadata(402, "{\"name\":\"code\",\"display_name\":\"Code\",\"base_type\":\"type/Text\"}");
+        long timed = syncDurations("declared", "failed");
+        long before = jdbc.queryForObject("SELECT coalesce(max(id), 0) FROM sync_runs", Long.class);
+
+        camel.createProducerTemplate().sendBody("direct:metabase-no-load", null);
+
+        Map<String, Object> sync = jdbc.queryForMap("SELECT status, error FROM sync_runs WHERE id > ? AND card = 'declared'", before);
+        assertThat(sync).containsEntry("status", "failed")
+                .containsEntry("error", "card declared: the route ended without a pgload: step");
+        assertThat(syncDurations("declared", "failed")).as("the failed sync is in the duration timer").isEqualTo(timed + 1);
+    }
+
+    private long syncDurations(String card, String outcome) {
+        io.micrometer.core.instrument.Timer timer = meters.find("caravan.metabase.sync.duration").tag("card", card)
+                .tag("outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test

@@ -185,6 +185,12 @@ public record MetabaseProperties(
             return schema + "." + table;
         }
 
+        /** These settings with another target, as a {@code pgload:} step names it (checked as any card's). */
+        public Card loadingInto(String schema, String table, Mode mode) {
+            return new Card(name, id, schema, table, mode, key, cron, timeZone, parameters, indexes, geometry, invalidate, warmUrls,
+                    drift, allowEmpty, maxAge, enabled, description);
+        }
+
         public String parametersJson() {
             return parameters == null || parameters.isBlank() ? "[]" : parameters;
         }

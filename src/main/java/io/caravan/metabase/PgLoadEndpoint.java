@@ -117,8 +117,7 @@ public class PgLoadEndpoint extends DefaultEndpoint {
     /** The card's settings with this endpoint's table and mode. */
     Card target(Card c) {
         Mode m = mode == null ? c.mode() : Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-        return new Card(c.name(), c.id(), schemaName, tableName, m, c.key(), c.cron(), c.timeZone(), c.parameters(), c.indexes(),
-                c.geometry(), c.invalidate(), c.warmUrls(), c.drift(), c.allowEmpty(), c.maxAge(), c.enabled(), c.description());
+        return c.loadingInto(schemaName, tableName, m);
     }
 
     @SuppressWarnings("unchecked")

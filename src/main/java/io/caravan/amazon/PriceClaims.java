@@ -29,6 +29,19 @@ public class PriceClaims {
     public record Claimed(String asin, BigDecimal price, String availability, String status, Duration interval, Long categoryId,
                           String categorySlug, BigDecimal categoryMinPct, String channelChatId, String title, String url,
                           String imageUrl) implements CreatorsEndpoint.Asin {
+
+        /** Title, URL and image as Amazon just answered them ({@code item} may be null or lack them), else as stored. */
+        public String titleNow(AmazonItem item) {
+            return item != null && item.title() != null ? item.title() : title;
+        }
+
+        public String urlNow(AmazonItem item) {
+            return item != null && item.url() != null ? item.url() : url;
+        }
+
+        public String imageUrlNow(AmazonItem item) {
+            return item != null && item.imageUrl() != null ? item.imageUrl() : imageUrl;
+        }
     }
 
     /**

@@ -75,9 +75,9 @@ public class PriceEvents {
 
     /** Title, URL and image as Amazon just answered them, else as we stored them. */
     private static void putProductFields(Map<String, Object> event, Claimed product, AmazonItem item) {
-        event.put("title", item != null && item.title() != null ? item.title() : product.title());
-        event.put("url", item != null && item.url() != null ? item.url() : product.url());
-        event.put("imageUrl", item != null && item.imageUrl() != null ? item.imageUrl() : product.imageUrl());
+        event.put("title", product.titleNow(item));
+        event.put("url", product.urlNow(item));
+        event.put("imageUrl", product.imageUrlNow(item));
     }
 
     private Outbox.Event dealExpired(Checked c, DealRules.End end, Instant now) {

@@ -195,9 +195,7 @@ public class PriceWrite {
                 }
                 Duration interval = nextInterval(product.interval(), changed || nearDeal || decision instanceof DealRules.Start);
                 products.add(product.asin(),
-                        item != null && item.title() != null ? item.title() : product.title(),
-                        item != null && item.url() != null ? item.url() : product.url(),
-                        item != null && item.imageUrl() != null ? item.imageUrl() : product.imageUrl(),
+                        product.titleNow(item), product.urlNow(item), product.imageUrlNow(item),
                         status, status.equals("inaccessible") ? product.price() : price, currency, savingBasis,
                         item != null && item.offer() != null ? item.offer().savingBasisType() : null, availability,
                         error == null ? null : Secrets.redact(error.code() + ": " + error.message()),

@@ -6,10 +6,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -18,9 +14,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * The {@code db} health check: PostgreSQL answers within {@link #PROBE_WAIT} on a connection of its own, or the check
  * says DOWN. Spring Boot's own check borrows from the jobs' pool and, with the database gone, waits the pool's
  * 30 s connection timeout, so a probe got no answer for the whole outage; the pool itself keeps its settings (a job
- * may well wait for a database that comes back). The check runs on a thread of its own and a probe waits for it at
- * most {@link #PROBE_WAIT}, whatever the network does; with the datasets check (at most 1 s) readiness answers
- * within 2.5 s.
+ * may well wait for a database that comes back). The check is a {@link BoundedCheck}: a probe waits for it at most
+ * {@link #PROBE_WAIT}, whatever the network does; with the datasets check (at most 1 s) readiness answers within 2.5 s.
  */
 public class DatabaseHealth implements HealthIndicator, AutoCloseable {
 
@@ -32,13 +27,7 @@ public class DatabaseHealth implements HealthIndicator, AutoCloseable {
 
     private final String url;
     private final Properties properties = new Properties();
-    private final ExecutorService checks = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "caravan-db-health");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private Future<Health> inFlight;
-    private long inFlightSince;
+    private final BoundedCheck<Health> checks = new BoundedCheck<>("caravan-db-health", this::check);
     /** Used by the check thread only. */
     private Connection connection;
 
@@ -59,20 +48,8 @@ public class DatabaseHealth implements HealthIndicator, AutoCloseable {
 
     @Override
     public Health health() {
-        Future<Health> check;
-        long waitNanos;
-        synchronized (this) {
-            // Probes that come while a check is under way share it instead of queuing more behind a dead database;
-            // one that has already outlasted a probe's wait is a database that does not answer.
-            if (inFlight == null || inFlight.isDone()) {
-                inFlight = checks.submit(this::check);
-                inFlightSince = System.nanoTime();
-            }
-            check = inFlight;
-            waitNanos = PROBE_WAIT.toNanos() - (System.nanoTime() - inFlightSince);
-        }
         try {
-            return check.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+            return checks.await(PROBE_WAIT);
         } catch (TimeoutException e) {
             return Health.down().withDetail("error", "PostgreSQL did not answer within " + PROBE_WAIT.toMillis() + " ms").build();
         } catch (ExecutionException e) {
@@ -112,7 +89,6 @@ public class DatabaseHealth implements HealthIndicator, AutoCloseable {
 
     @Override
     public void close() {
-        checks.submit(this::closeConnection);
-        checks.shutdown();
+        checks.close(this::closeConnection);
     }
 }

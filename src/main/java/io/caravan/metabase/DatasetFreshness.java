@@ -1,5 +1,6 @@
 package io.caravan.metabase;
 
+import io.caravan.core.BoundedCheck;
 import io.caravan.metabase.MetabaseProperties.Card;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,10 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -40,13 +37,10 @@ public class DatasetFreshness implements HealthIndicator, AutoCloseable {
      * connection timeout, so the check answers from what it last read (the {@code db} check says DOWN meanwhile).
      */
     static final Duration REFRESH_WAIT = Duration.ofSeconds(1);
-    private final ExecutorService refresher = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "caravan-datasets-health");
-        thread.setDaemon(true);
-        return thread;
+    private final BoundedCheck<Boolean> refresher = new BoundedCheck<>("caravan-datasets-health", () -> {
+        refresh();
+        return true;
     });
-    private Future<?> refreshing;
-    private long refreshingSince;
 
     public DatasetFreshness(List<Card> cards, SyncRuns runs, MeterRegistry meters, Clock clock) {
         this.cards = cards;
@@ -79,20 +73,8 @@ public class DatasetFreshness implements HealthIndicator, AutoCloseable {
 
     /** Refreshes on the check's own thread, waiting at most {@code wait}; false when it could not refresh in time. */
     boolean refreshWithin(Duration wait) {
-        Future<?> refresh;
-        long waitNanos;
-        synchronized (this) {
-            if (refreshing == null || refreshing.isDone()) {
-                refreshing = refresher.submit(this::refresh);
-                refreshingSince = System.nanoTime();
-            }
-            refresh = refreshing;
-            // A refresh still hanging from an earlier probe is not waited for again.
-            waitNanos = wait.toNanos() - (System.nanoTime() - refreshingSince);
-        }
         try {
-            refresh.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
-            return true;
+            return refresher.await(wait);
         } catch (TimeoutException | ExecutionException e) {
             return false;
         } catch (InterruptedException e) {
@@ -103,7 +85,7 @@ public class DatasetFreshness implements HealthIndicator, AutoCloseable {
 
     @Override
     public void close() {
-        refresher.shutdownNow();
+        refresher.close();
     }
 
     @Override

@@ -22,7 +22,10 @@ public class Discovery {
     private static final Logger log = LoggerFactory.getLogger(Discovery.class);
     /** searchItems serves pages 1–10 of 10 items. */
     static final int MAX_PAGES = 10;
-    /** Throttles in a row on one category before its remaining pages wait for the next run. */
+    /**
+     * Throttles on one category in a run (all its pages together, not only in a row) before its remaining pages wait
+     * for the next run: each throttle holds the run for its retryAfterSeconds, so this bounds one category's waiting.
+     */
     static final int MAX_THROTTLES = 3;
     private static final String UPSERTED = "CaravanUpserted";
     private static final String CATEGORY = "CaravanCategory";
@@ -110,15 +113,15 @@ public class Discovery {
 
     /**
      * Route step when a page was throttled (429): the same page is asked again, after the retryAfterSeconds every
-     * {@code creators:} call now waits; after {@value #MAX_THROTTLES} throttles in a row the category's remaining
-     * pages wait for the next run.
+     * {@code creators:} call now waits; once the category has been throttled {@value #MAX_THROTTLES} times in this run
+     * its remaining pages wait for the next run, and the run goes on with the next category.
      */
     public void throttled(Exchange exchange) {
         int throttles = exchange.getProperty(THROTTLES, 0, Integer.class) + 1;
         exchange.setProperty(THROTTLES, throttles);
         CreatorsApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, CreatorsApiException.class);
         if (throttles >= MAX_THROTTLES) {
-            log.warn("Discovery leaves category {} for the next run: throttled {} times in a row ({})",
+            log.warn("Discovery leaves category {} for the next run: throttled {} times in this run ({})",
                     exchange.getProperty(CATEGORY, Map.class).get("slug"), throttles, e == null ? "" : e.getMessage());
             exchange.getMessage().setHeader(CreatorsEndpoint.MORE_PAGES, false);
         } else {

@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param admin        the operator API's bearer token
  * @param routes       extra YAML routes loaded from a directory
  * @param jobs         jobs declared in configuration, or overrides (cron, time zone, enabled) of a flow's own jobs
+ * @param runs         the sweep that marks runs of a dead process abandoned
  */
 @Validated
 @ConfigurationProperties("caravan")
@@ -25,7 +27,8 @@ public record CaravanProperties(
         @Valid @NotNull Db db,
         @Valid @NotNull Admin admin,
         @Valid @NotNull Routes routes,
-        @Valid Map<String, JobSpec> jobs) {
+        @Valid Map<String, JobSpec> jobs,
+        @Valid @DefaultValue Runs runs) {
 
     public CaravanProperties {
         jobs = jobs == null ? Map.of() : Map.copyOf(jobs);
@@ -39,6 +42,23 @@ public record CaravanProperties(
     }
 
     public record Routes(String dir, boolean reload) {
+    }
+
+    /**
+     * @param abandonedSweepInterval how often each hub looks for runs left {@code running} by a process that died
+     *                               (besides once at start-up); a crashed hub's runs say {@code running} until then
+     */
+    public record Runs(@DefaultValue("1m") Duration abandonedSweepInterval) {
+
+        /** Each sweep reads pg_locks for every running row: more often than once a second only loads PostgreSQL. */
+        static final Duration MIN_SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+        public Runs {
+            if (abandonedSweepInterval == null || abandonedSweepInterval.compareTo(MIN_SWEEP_INTERVAL) < 0) {
+                throw new IllegalArgumentException("caravan.runs.abandoned-sweep-interval must be set and at least 1s (e.g. 1m), was "
+                        + abandonedSweepInterval);
+            }
+        }
     }
 
     /**

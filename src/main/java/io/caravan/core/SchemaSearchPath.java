@@ -6,10 +6,11 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * Puts {@code caravan.db.schema} first on the search path of every pooled connection, whatever the datasource URL
- * says: the hub's queries name its tables (outbox, job_runs, Quartz's) without a schema, and a plain
- * {@code SPRING_DATASOURCE_URL} without {@code currentSchema} would otherwise send them to {@code public}. The
- * path the URL or the server set stays behind it (extensions installed in {@code public} are still found).
+ * Puts {@code caravan.db.schema} first on the search path of every connection a HikariCP pool (Spring Boot's default,
+ * the only kind it touches) opens, through the pool's {@code connectionInitSql}, whatever the datasource URL says:
+ * the hub's queries name its tables (outbox, job_runs, Quartz's) without a schema, and a plain
+ * {@code SPRING_DATASOURCE_URL} without {@code currentSchema} would otherwise send them to {@code public}. The path
+ * the URL or the server set stays behind it (extensions installed in {@code public} are still found).
  */
 public class SchemaSearchPath implements BeanPostProcessor {
 

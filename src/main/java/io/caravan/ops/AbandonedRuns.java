@@ -16,20 +16,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Marks {@code job_runs} rows that say {@code running} but whose process is gone as {@code abandoned}, at start-up
- * and every {@link #INTERVAL}: a run holds its job's advisory lock ({@link JobLock}) on a connection for as long as it
- * runs, and PostgreSQL drops the lock when that process dies, so a running row whose lock nobody holds — on any
- * instance — can never finish. A run still going on another instance holds its lock and is left alone. Without this
- * a run cut by a crash stayed {@code running} until the job's next run started (a day later for a daily job).
+ * and every {@code caravan.runs.abandoned-sweep-interval} (default 1 min): a run holds its job's advisory lock
+ * ({@link JobLock}) on a connection for as long as it runs, and PostgreSQL drops the lock when that process dies, so a
+ * running row whose lock nobody holds — on any instance — can never finish. A run still going on another instance
+ * holds its lock and is left alone. Without this a run cut by a crash stayed {@code running} until the job's next run
+ * started (a day later for a daily job).
  */
 @Component
 public class AbandonedRuns implements DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(AbandonedRuns.class);
-    static final Duration INTERVAL = Duration.ofMinutes(1);
 
     private final JdbcTemplate jdbc;
     private final String schema;
     private final String instance;
+    private final Duration interval;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "caravan-abandoned-runs");
         thread.setDaemon(true);
@@ -40,12 +41,13 @@ public class AbandonedRuns implements DisposableBean {
         this.jdbc = jdbc;
         this.schema = properties.db().schema();
         this.instance = properties.instanceName();
+        this.interval = properties.runs().abandonedSweepInterval();
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void startUp() {
         sweepQuietly();
-        timer.scheduleWithFixedDelay(this::sweepQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

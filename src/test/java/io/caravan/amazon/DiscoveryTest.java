@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Categories from configuration land in the table at startup; discovery pages searchItems and upserts products. */
+/**
+ * Categories from configuration land in the table at startup; discovery pages searchItems and upserts products, waits
+ * out a throttled page and, at a category's third throttle, leaves that category for the next run and carries on.
+ */
 class DiscoveryTest {
 
     private static String page(int from, int count, int total) {
@@ -116,5 +119,73 @@ class DiscoveryTest {
             amazon.stop();
             TestEnvironment.dropSchema(schema);
         }
+    }
+
+    /**
+     * The third throttle on one category (counted over the category's pages, a good page between them does not reset
+     * it) leaves that category's remaining pages for the next run; the run goes on to the next category and succeeds
+     * with what it upserted.
+     */
+    @Test
+    void theThirdThrottleOnACategoryLeavesItsRemainingPagesForTheNextRunAndTheRunCarriesOn() {
+        String schema = TestEnvironment.newSchema();
+        WireMockServer amazon = new WireMockServer(options().dynamicPort());
+        amazon.start();
+        String throttle = "{\"type\":\"ThrottleException\",\"message\":\"The request was denied due to request throttling.\",\"retryAfterSeconds\":1}";
+        amazon.stubFor(post("/auth/o2/token").willReturn(okJson("{\"access_token\":\"Atza|disc-token\",\"expires_in\":3600,\"token_type\":\"bearer\"}")));
+        // Category "busy" (node 1001) has 40 results: page 1 answers, page 2 is throttled once then answers, page 3 is
+        // throttled every time. Category "quiet" (node 2002) has one page.
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("1001")))
+                .withRequestBody(matchingJsonPath("$.itemPage", equalTo("1"))).willReturn(okJson(page(0, 10, 40))));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("1001")))
+                .withRequestBody(matchingJsonPath("$.itemPage", equalTo("2")))
+                .inScenario("busy").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("throttled once")
+                .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json").withBody(throttle)));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("1001")))
+                .withRequestBody(matchingJsonPath("$.itemPage", equalTo("2")))
+                .inScenario("busy").whenScenarioStateIs("throttled once").willReturn(okJson(page(10, 10, 40))));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("1001")))
+                .withRequestBody(matchingJsonPath("$.itemPage", equalTo("3")))
+                .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json").withBody(throttle)));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("1001")))
+                .withRequestBody(matchingJsonPath("$.itemPage", equalTo("4"))).willReturn(okJson(page(30, 10, 40))));
+        amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("2002")))
+                .withRequestBody(matchingJsonPath("$.itemPage", equalTo("1"))).willReturn(okJson(page(100, 5, 5))));
+        try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.ofEntries(
+                Map.entry("caravan.amazon.base-url", "http://localhost:" + amazon.port()),
+                Map.entry("caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token"),
+                Map.entry("caravan.amazon.client-id", "amzn1.application-oa2-client.disc"),
+                Map.entry("caravan.amazon.client-secret", "disc-secret-value"),
+                Map.entry("caravan.amazon.requests-per-second", "50"),
+                Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
+                Map.entry("caravan.jobs.amazon-discovery.enabled", "false"),
+                Map.entry("caravan.amazon.categories[0].slug", "busy"),
+                Map.entry("caravan.amazon.categories[0].name", "Busy"),
+                Map.entry("caravan.amazon.categories[0].browse-node-id", "1001"),
+                Map.entry("caravan.amazon.categories[1].slug", "quiet"),
+                Map.entry("caravan.amazon.categories[1].name", "Quiet"),
+                Map.entry("caravan.amazon.categories[1].browse-node-id", "2002")))) {
+
+            PriceRoutes.direct(hub);
+            assertThat(PriceRoutes.rows(hub, PriceRoutes.DISCOVERY)).as("the run succeeds: busy's pages 1 and 2, quiet's page")
+                    .isEqualTo(25);
+
+            assertThat(searches(amazon, "1001", "2")).as("throttle 1, then answered").isEqualTo(2);
+            assertThat(searches(amazon, "1001", "3")).as("throttles 2 and 3; the third ends the category").isEqualTo(2);
+            assertThat(searches(amazon, "1001", "4")).as("left for the next run").isZero();
+            assertThat(searches(amazon, "2002", "1")).as("the next category still ran").isEqualTo(1);
+            assertThat(hub.getBean(JdbcTemplate.class).queryForObject("""
+                    SELECT count(*) FROM products p JOIN categories c ON c.id = p.category_id WHERE c.slug = 'quiet'""", Integer.class))
+                    .isEqualTo(5);
+        } finally {
+            amazon.stop();
+            TestEnvironment.dropSchema(schema);
+        }
+    }
+
+    private static int searches(WireMockServer amazon, String browseNode, String page) {
+        return amazon.findAll(postRequestedFor(urlEqualTo("/catalog/v1/searchItems"))
+                .withRequestBody(matchingJsonPath("$.browseNodeId", equalTo(browseNode)))
+                .withRequestBody(matchingJsonPath("$.itemPage", equalTo(page)))).size();
     }
 }

@@ -25,7 +25,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The web server listens before the hub is ready: until readiness is UP, an operator call that starts work answers
- * 503 with JSON (it used to be accepted, and the run failed with "CamelContext is stopped"); reads answer.
+ * 503 with JSON (it used to be accepted, and the run failed with "CamelContext is stopped"); reads answer. Readiness
+ * and the whole health say OUT_OF_SERVICE (503) meanwhile, liveness UP.
  */
 class NotReadyGateTest {
 
@@ -91,7 +92,15 @@ class NotReadyGateTest {
         assertThat(call("POST", "/api/jobs/pause-all", true).statusCode()).isEqualTo(503);
         assertThat(call("POST", "/api/jobs/heartbeat/run", false).statusCode()).as("no token is still 401").isEqualTo(401);
         assertThat(call("GET", "/api/jobs", true).statusCode()).as("reads answer").isEqualTo(200);
-        assertThat(call("GET", "/actuator/health/readiness", false).statusCode()).isEqualTo(503);
+        HttpResponse<String> readiness = call("GET", "/actuator/health/readiness", false);
+        assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
+        assertThat(json.readTree(readiness.body()).path("status").asText()).as("still starting: refusing traffic, not broken")
+                .isEqualTo("OUT_OF_SERVICE");
+        HttpResponse<String> health = call("GET", "/actuator/health", false);
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+        assertThat(json.readTree(health.body()).path("status").asText()).isEqualTo("OUT_OF_SERVICE");
+        HttpResponse<String> liveness = call("GET", "/actuator/health/liveness", false);
+        assertThat(liveness.statusCode()).as("a starting hub is not restarted: " + liveness.body()).isEqualTo(200);
 
         RELEASE.countDown();
         ConfigurableApplicationContext hub = starting.get(120, TimeUnit.SECONDS);

@@ -52,6 +52,14 @@ class StartupValidationTest {
     }
 
     @Test
+    void namesTheKeyOfAnAbandonedRunSweepIntervalThatIsTooShortOrNoDuration() {
+        assertThat(failureOf(Map.of("caravan.runs.abandoned-sweep-interval", "500ms"), schema))
+                .contains("caravan.runs.abandoned-sweep-interval must be set and at least 1s", "PT0.5S");
+        assertThat(failureOf(Map.of("caravan.runs.abandoned-sweep-interval", "every minute"), schema))
+                .contains("caravan.runs.abandoned-sweep-interval").contains("every minute");
+    }
+
+    @Test
     void aBrokenRouteFileStopsStartupNamingTheFileAndLine(@TempDir Path routes) throws Exception {
         Files.writeString(routes.resolve("orders-broken.yaml"), """
                 - route:

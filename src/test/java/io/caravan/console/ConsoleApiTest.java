@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,37 @@ class ConsoleApiTest {
         assertThat(signedOut.headers().firstValue("Location").orElseThrow()).endsWith("/console/sign-in?signed-out");
         assertThat(browser.send(request("/api/jobs").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                 .as("signed out").isEqualTo(401);
+    }
+
+    @Test
+    void everyChangeMadeWithASessionButWithoutTheCsrfTokenIsRefusedAndChangesNothing() throws Exception {
+        HttpClient browser = browser();
+        assertThat(signIn(browser, ADMIN_TOKEN).statusCode()).isEqualTo(303);
+        long runsBefore = runsOfHeartbeat(browser);
+        // Every kind of change the console makes; the replay's dead letter need not exist: CSRF is checked first.
+        for (String path : List.of("/api/jobs/heartbeat/run", "/api/dead-letters/424242/replay", "/api/jobs/pause-all",
+                "/api/jobs/resume-all", "/api/jobs/heartbeat/pause", "/console/sign-out")) {
+            HttpResponse<String> refused = browser.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(json.readTree(refused.body()).get("message").asText()).as(path).contains("CSRF");
+        }
+        // A wrong token is no better than none.
+        HttpResponse<String> wrongToken = browser.send(request("/api/jobs/pause-all").header("X-CSRF-TOKEN", "not-the-token")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongToken.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> jobs = browser.send(request("/api/jobs").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(jobs.statusCode()).as("the refused sign-out left the session signed in").isEqualTo(200);
+        for (JsonNode job : json.readTree(jobs.body())) {
+            assertThat(job.get("paused").asBoolean()).as("refused pause-all paused nothing: " + job).isFalse();
+        }
+        assertThat(runsOfHeartbeat(browser)).as("the refused run-now started no run").isEqualTo(runsBefore);
+    }
+
+    private long runsOfHeartbeat(HttpClient browser) throws Exception {
+        return json.readTree(browser.send(request("/api/runs?job=heartbeat&limit=1000").build(),
+                HttpResponse.BodyHandlers.ofString()).body()).size();
     }
 
     @Test

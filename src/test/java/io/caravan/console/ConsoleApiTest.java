@@ -164,6 +164,31 @@ class ConsoleApiTest {
         assertThat(runsOfHeartbeat(browser)).as("the refused run-now started no run").isEqualTo(runsBefore);
     }
 
+    @Test
+    void aSignInWithTheTokenInTheAddressIsRefusedWithoutEchoingIt() throws Exception {
+        HttpClient browser = browser();
+        HttpResponse<String> form = browser.send(request("/console/sign-in").build(), HttpResponse.BodyHandlers.ofString());
+        String csrf = URLEncoder.encode(formCsrf(form.body()), StandardCharsets.UTF_8);
+        String token = URLEncoder.encode(ADMIN_TOKEN, StandardCharsets.UTF_8);
+        // The right token, but in the query string (where browser history and access logs keep it): with the form's
+        // fields in the body, and with the token in both places.
+        for (String body : List.of("_csrf=" + csrf, "token=" + token + "&_csrf=" + csrf)) {
+            HttpResponse<String> refused = browser.send(request("/console/sign-in?token=" + token)
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat(refused.body()).contains("id=\"sign-in-message\"").contains("address").doesNotContain(ADMIN_TOKEN);
+            assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("CARAVAN_SESSION="));
+            assertThat(browser.send(request("/api/jobs").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("not signed in").isEqualTo(401);
+        }
+        // Opening the form with ?token= already put it in the address: say so there too.
+        HttpResponse<String> opened = browser.send(request("/console/sign-in?token=" + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(opened.statusCode()).isEqualTo(400);
+        assertThat(opened.body()).contains("address").contains("<form").doesNotContain(ADMIN_TOKEN);
+    }
+
     private long runsOfHeartbeat(HttpClient browser) throws Exception {
         return json.readTree(browser.send(request("/api/runs?job=heartbeat&limit=1000").build(),
                 HttpResponse.BodyHandlers.ofString()).body()).size();

@@ -189,6 +189,16 @@ class ConsoleApiTest {
         assertThat(opened.body()).contains("address").contains("<form").doesNotContain(ADMIN_TOKEN);
     }
 
+    @Test
+    void withoutTheHawtioProfileTheConsoleIsToldThereIsNoHawtio() throws Exception {
+        HttpResponse<String> links = HttpClient.newHttpClient().send(request("/api/console/links")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(links.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(links.body()).get("hawtio").isNull()).as(links.body()).isTrue();
+        assertThat(HttpClient.newHttpClient().send(request("/actuator/hawtio/").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("and there is none").isEqualTo(404);
+    }
+
     private long runsOfHeartbeat(HttpClient browser) throws Exception {
         return json.readTree(browser.send(request("/api/runs?job=heartbeat&limit=1000").build(),
                 HttpResponse.BodyHandlers.ofString()).body()).size();

@@ -96,6 +96,14 @@ class HawtioTest {
         assertThat(json.readTree(write.body()).get("status").asInt()).as("the same write as a POST: " + write.body()).isEqualTo(200);
     }
 
+    @Test
+    void theConsoleIsToldWhereHawtioIs() throws Exception {
+        HttpResponse<String> links = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/api/console/links"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(links.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(links.body()).get("hawtio").asText()).isEqualTo("/actuator/hawtio/");
+    }
+
     private void assertRefused(HttpResponse<String> response, String path) throws Exception {
         // Jolokia answers a refused request in its JSON (status 403), whatever the HTTP status.
         assertThat(response.statusCode()).as(path + ": " + response.body()).isIn(200, 403, 405);

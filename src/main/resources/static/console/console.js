@@ -1,33 +1,12 @@
 // Caravan's operator console: plain JavaScript over the operator API (/api/jobs, /api/runs, /api/dead-letters)
 // and the console's read-only /api/console/** endpoints. No build step; every text goes in through textContent.
+// Elements and words (times, durations, cron) come from console-format.js.
 'use strict';
 
-const state = { session: null, view: null, timer: null, jobs: [], zones: {}, shown: {} };
+const state = { session: null, view: null, timer: null, jobs: [], zones: {}, shown: {}, wantedJob: null, types: new Set() };
 const FAST = 1500, SLOW = 5000;
 
-// ---------- small helpers ----------
-
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === 'class') el.className = value;
-    else if (key === 'text') el.textContent = value;
-    else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-
-function svg(tag, attrs) {
-  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
-  for (const [key, value] of Object.entries(attrs || {})) el.setAttribute(key, value);
-  return el;
-}
+// ---------- talking to the hub ----------
 
 async function api(method, path) {
   const headers = { Accept: 'application/json' };
@@ -38,12 +17,17 @@ async function api(method, path) {
     throw new Error('Your session has ended: sign in again.');
   }
   const body = await response.json().catch(() => null);
-  if (!response.ok) throw new Error((body && body.message) || (response.status + ' ' + response.statusText));
+  if (!response.ok) {
+    const error = new Error((body && body.message) || (response.status + ' ' + response.statusText));
+    error.status = response.status;
+    throw error;
+  }
   return body;
 }
 
-function say(message) {
-  document.getElementById('status').textContent = message;
+/** The status line: text, or text with links (the run just started). */
+function say(...parts) {
+  document.getElementById('status').replaceChildren(...parts);
 }
 
 function banner(message) {
@@ -63,91 +47,9 @@ function confirmAction(text) {
   });
 }
 
-const pad = n => String(n).padStart(2, '0');
-
-/** A time in the given zone (the job's, else the browser's), with UTC in the tooltip. */
-function time(iso, zone) {
-  if (!iso) return h('span', { class: 'muted', text: '—' });
-  const date = new Date(iso);
-  let text;
-  try {
-    text = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone || undefined, year: 'numeric', month: 'short', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZoneName: 'short'
-    }).format(date);
-  } catch (e) {
-    text = date.toISOString();
-  }
-  return h('time', { datetime: iso, title: 'UTC ' + date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') }, text);
-}
-
-function relative(iso) {
-  if (!iso) return '';
-  const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
-  const abs = Math.abs(seconds);
-  const text = abs < 90 ? abs + ' s' : abs < 5400 ? Math.round(abs / 60) + ' min' : abs < 172800 ? Math.round(abs / 3600) + ' h'
-    : Math.round(abs / 86400) + ' days';
-  return seconds >= 0 ? 'in ' + text : text + ' ago';
-}
-
-function duration(seconds) {
-  if (seconds === null || seconds === undefined) return '—';
-  if (seconds < 1) return Math.round(seconds * 1000) + ' ms';
-  if (seconds < 120) return seconds.toFixed(1) + ' s';
-  return Math.floor(seconds / 60) + ' min ' + Math.round(seconds % 60) + ' s';
-}
-
-function age(seconds) {
-  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return 'never synced';
-  if (seconds < 120) return Math.round(seconds) + ' s';
-  if (seconds < 7200) return Math.round(seconds / 60) + ' min';
-  if (seconds < 172800) return (seconds / 3600).toFixed(1) + ' h';
-  return (seconds / 86400).toFixed(1) + ' days';
-}
-
-function badge(status) {
-  return h('span', { class: 'badge ' + (status || 'none'), text: status || 'never ran' });
-}
-
-// ---------- cron in words (Quartz: second minute hour day-of-month month day-of-week [year]) ----------
-
-const DAYS = { SUN: 'Sunday', MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday', SAT: 'Saturday',
-  1: 'Sunday', 2: 'Monday', 3: 'Tuesday', 4: 'Wednesday', 5: 'Thursday', 6: 'Friday', 7: 'Saturday' };
-const MONTHS = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
-  'November', 'December'];
-const MONTH_NAMES = { JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12 };
-
-function describeCron(expression) {
-  const f = (expression || '').trim().split(/\s+/);
-  if (f.length < 6) return expression;
-  const [sec, min, hour, dom, mon, dow, year] = f;
-  const num = v => /^\d+$/.test(v);
-  const step = v => { const m = v.match(/^(?:\*|0)\/(\d+)$/); return m ? Number(m[1]) : null; };
-  const plural = (n, unit) => n === 1 ? 'every ' + unit : 'every ' + n + ' ' + unit + 's';
-  const list = (v, words) => v.split(',').map(part => part.split('-').map(x => words(x)).join(' to ')).join(', ');
-  let when;
-  if (num(sec) && num(min) && num(hour)) {
-    when = 'at ' + pad(hour) + ':' + pad(min) + (sec === '0' ? '' : ':' + pad(sec));
-  } else if (hour === '*' && min === '*') {
-    when = sec === '*' ? 'every second' : step(sec) ? plural(step(sec), 'second') : 'every minute at second ' + sec;
-  } else if (hour === '*' && step(min)) {
-    when = plural(step(min), 'minute') + (sec === '0' ? '' : ' at second ' + sec);
-  } else if (hour === '*' && num(min)) {
-    when = 'every hour at minute ' + min;
-  } else if (step(hour) && num(min)) {
-    when = plural(step(hour), 'hour') + ' at minute ' + min;
-  } else if (num(min) && /^[\d,-]+$/.test(hour)) {
-    when = 'at minute ' + min + ' of hour ' + hour.replace(/,/g, ', ').replace(/-/g, ' to ');
-  } else {
-    when = 'second ' + sec + ', minute ' + min + ', hour ' + hour;
-  }
-  const days = [];
-  if (dow !== '*' && dow !== '?') days.push('on ' + list(dow.toUpperCase(), d => DAYS[d] || d));
-  if (dom !== '*' && dom !== '?') days.push(dom === 'L' ? 'on the last day of the month' : 'on day ' + dom + ' of the month');
-  if (mon !== '*') days.push('in ' + list(mon.toUpperCase(), m => MONTHS[MONTH_NAMES[m] || Number(m)] || m));
-  if (year && year !== '*') days.push('in ' + year);
-  if (!days.length && when.startsWith('at ')) days.push('every day');
-  return (when + ' ' + days.join(' ')).trim();
+/** The part of the address after '?', as in #runs?job=metabase-vendors or #run?id=42. */
+function hashParams() {
+  return new URLSearchParams(location.hash.split('?')[1] || '');
 }
 
 /** True if this view's data is what is on screen already: then nothing is re-drawn (focus and scroll stay). */
@@ -158,10 +60,7 @@ function unchanged(view, data) {
   return false;
 }
 
-/** Seconds between a run's start and end (the API gives both times). */
-function runSeconds(run) {
-  return run.finishedAt ? (new Date(run.finishedAt) - new Date(run.startedAt)) / 1000 : null;
-}
+const runLink = (id, attrs) => h('a', { href: '#run?id=' + id, ...(attrs || {}) }, 'run ' + id);
 
 // ---------- views ----------
 
@@ -188,9 +87,10 @@ const views = {
         h('td', {}, time(job.nextFireTime, job.timeZone), h('div', { class: 'muted small', 'data-at': job.nextFireTime, text: relative(job.nextFireTime) })),
         h('td', { class: 'state' }, !job.enabled ? h('span', { class: 'badge skipped', text: 'disabled' })
           : job.paused ? h('span', { class: 'badge paused', text: 'paused' }) : h('span', { class: 'badge active', text: 'active' })),
-        h('td', { class: 'last-run', 'data-run': run ? run.id : null }, run ? [badge(run.status),
-          h('div', { class: 'small' }, time(run.startedAt, job.timeZone), ' · ', duration(runSeconds(run)),
-            run.rows !== null && run.rows !== undefined ? ' · ' + run.rows + ' rows' : ''),
+        h('td', { class: 'last-run', 'data-run': run ? run.id : null }, run ? [badge(run.status), ' ',
+          runLink(run.id, { 'data-action': 'open-run', 'aria-label': 'Run ' + run.id + ' of ' + name, class: 'small' }),
+          h('div', { class: 'small' }, time(run.startedAt, job.timeZone), ' · ', h('span', { class: 'duration', text: duration(runSeconds(run)) }),
+            run.rows !== null && run.rows !== undefined ? [' · ', h('span', { class: 'rows', text: run.rows + ' rows' })] : ''),
           run.error ? h('div', { class: 'error small', text: run.error }) : null] : badge(null)),
         h('td', { class: 'actions' },
           job.paused
@@ -205,46 +105,95 @@ const views = {
     await knowJobs();
     const job = document.getElementById('runs-job').value;
     const status = document.getElementById('runs-status').value;
-    const query = new URLSearchParams({ limit: '100' });
+    const limit = document.getElementById('runs-limit').value;
+    const query = new URLSearchParams({ limit });
     if (job) query.set('job', job);
     if (status) query.set('status', status);
     const runs = await api('GET', '/api/runs?' + query);
     const running = runs.some(run => run.status === 'running');
-    if (unchanged('runs', [job, status, runs])) return running;
+    if (unchanged('runs', [job, status, limit, runs])) return running;
     const open = new Set([...document.querySelectorAll('#runs-table details[open]')].map(d => d.closest('tr').dataset.run));
     document.querySelector('#runs-table tbody').replaceChildren(...runs.map(run => {
       const zone = state.zones[run.job];
       return h('tr', { 'data-run': run.id, 'data-status': run.status },
-        h('td', { text: run.id }), h('td', { text: run.job }), h('td', { text: run.trigger }),
-        h('td', {}, time(run.startedAt, zone)), h('td', { class: 'run-status' }, badge(run.status)),
-        h('td', { text: duration(runSeconds(run)) }), h('td', { text: run.rows === null ? '—' : run.rows }),
-        h('td', { class: 'small', text: run.instance }),
+        h('td', { class: 'run-id' }, h('a', { href: '#run?id=' + run.id, 'aria-label': 'Run ' + run.id }, String(run.id))),
+        h('td', { class: 'run-job', text: run.job }), h('td', { class: 'run-trigger', text: run.trigger }),
+        h('td', { class: 'run-started' }, time(run.startedAt, zone)), h('td', { class: 'run-status' }, badge(run.status)),
+        h('td', { class: 'run-duration', text: duration(runSeconds(run)) }),
+        h('td', { class: 'run-rows', text: run.rows === null ? '—' : run.rows }),
+        h('td', { class: 'run-instance small', text: run.instance }),
         h('td', { class: 'run-error' }, run.error ? h('details', { open: open.has(String(run.id)) },
           h('summary', { text: run.error.length > 60 ? run.error.slice(0, 60) + '…' : run.error }),
           h('pre', { class: 'error', text: run.error })) : ''));
     }));
+    document.getElementById('runs-count').textContent = runs.length === Number(limit)
+      ? 'The newest ' + limit + ' runs; show more to see older ones.' : runs.length + (runs.length === 1 ? ' run.' : ' runs.');
     await drawChart(job);
+    return running;
+  },
+
+  /** One run (#run?id=N): what GET /api/runs/{id} says, followed while it runs. */
+  async run() {
+    const id = hashParams().get('id') || '';
+    const detail = document.getElementById('run-detail');
+    const title = document.getElementById('run-title');
+    let run;
+    try {
+      if (!/^[1-9]\d*$/.test(id)) throw Object.assign(new Error('"' + id + '" is not a run number.'), { status: 400 });
+      run = await api('GET', '/api/runs/' + id);
+    } catch (e) {
+      if (e.status !== 404 && e.status !== 400) throw e;
+      if (!unchanged('run', ['missing', id])) {
+        title.textContent = 'Run ' + id;
+        detail.replaceChildren(h('p', { class: 'error', id: 'run-missing', role: 'alert', text: e.message }));
+      }
+      return false;
+    }
+    const running = run.status === 'running';
+    if (unchanged('run', run)) return running;
+    await knowJobs();
+    const zone = state.zones[run.job];
+    title.textContent = 'Run ' + run.id;
+    const field = (label, name, ...value) => [h('dt', { text: label }), h('dd', { class: name }, ...value)];
+    detail.replaceChildren(h('dl', { class: 'run-detail', 'data-run-id': run.id, 'data-status': run.status },
+      field('Job', 'run-job', h('a', { href: '#runs?job=' + encodeURIComponent(run.job) }, run.job)),
+      field('Status', 'run-status', badge(run.status)),
+      field('Trigger', 'run-trigger', run.trigger),
+      field('Scheduled for', 'run-scheduled', time(run.scheduledFor, zone)),
+      field('Started', 'run-started', time(run.startedAt, zone)),
+      field('Finished', 'run-finished', time(run.finishedAt, zone)),
+      field('Duration', 'run-duration', duration(runSeconds(run))),
+      field('Rows', 'run-rows', run.rows === null ? '—' : String(run.rows)),
+      field('Instance', 'run-instance', run.instance),
+      field('Error', 'run-error', run.error ? h('pre', { class: 'error', text: run.error }) : '—')));
     return running;
   },
 
   async 'dead-letters'() {
     const replayed = document.getElementById('dead-letters-replayed').checked;
-    const letters = await api('GET', '/api/dead-letters?limit=200&includeReplayed=' + replayed);
-    if (unchanged('dead-letters', [replayed, letters])) return false;
+    const type = document.getElementById('dead-letters-type').value.trim();
+    const limit = document.getElementById('dead-letters-limit').value;
+    const query = new URLSearchParams({ limit, includeReplayed: replayed });
+    if (type) query.set('type', type);
+    const letters = await api('GET', '/api/dead-letters?' + query);
+    knowTypes(letters);
+    // A replayed event still in the outbox is followed until it is delivered or fails again.
+    const pending = letters.some(letter => letter.replayOutcome === 'pending');
+    if (unchanged('dead-letters', [replayed, type, limit, letters])) return pending;
     const open = new Set([...document.querySelectorAll('#dead-letters-table details[open]')].map(d => d.dataset.key));
     document.querySelector('#dead-letters-table tbody').replaceChildren(...letters.map(letter => {
       let payload = letter.payload;
       try { payload = JSON.stringify(JSON.parse(letter.payload), null, 2); } catch (e) { /* shown as it is */ }
       return h('tr', { 'data-dead-letter': letter.id, class: letter.replayedAt ? 'replayed' : null },
-        h('td', { text: letter.id }), h('td', {}, h('code', { text: letter.type })),
-        h('td', {}, time(letter.failedAt)), h('td', { text: letter.attempts }),
+        h('td', { text: letter.id }), h('td', { class: 'letter-type' }, h('code', { text: letter.type })),
+        h('td', {}, time(letter.failedAt)), h('td', { class: 'attempts', text: letter.attempts }),
         h('td', {}, h('details', { 'data-key': 'e' + letter.id, open: open.has('e' + letter.id) },
           h('summary', { text: (letter.lastError || '').slice(0, 60) + ((letter.lastError || '').length > 60 ? '…' : '') }),
           h('pre', { class: 'error', text: letter.lastError || '' }))),
         h('td', {}, h('details', { 'data-key': 'p' + letter.id, open: open.has('p' + letter.id) },
           h('summary', { text: 'event ' + letter.eventId }), h('pre', { class: 'payload', text: payload }))),
         h('td', { class: 'replay' }, letter.replayedAt
-          ? h('span', { class: 'badge succeeded' }, 'replayed ', time(letter.replayedAt))
+          ? [h('span', { class: 'badge' }, 'replayed ', time(letter.replayedAt)), ' ', deliveryMark(letter)]
           : h('button', { type: 'button', 'data-action': 'replay', 'aria-label': 'Replay dead letter ' + letter.id,
             onclick: async () => {
               if (await confirmAction('Replay dead letter ' + letter.id + ' (' + letter.type + ', event ' + letter.eventId
@@ -253,8 +202,11 @@ const views = {
               }
             } }, 'Replay')));
     }));
-    if (!letters.length) say('No dead letters.');
-    return false;
+    document.getElementById('dead-letters-count').textContent = letters.length === Number(limit)
+      ? 'The newest ' + limit + ' dead letters; show more to see older ones.'
+      : letters.length + (letters.length === 1 ? ' dead letter' : ' dead letters') + (type ? ' of type ' + type : '') + '.';
+    if (!letters.length) say('No dead letters' + (type ? ' of type ' + type : '') + '.');
+    return pending;
   },
 
   async flows() {
@@ -320,15 +272,25 @@ const views = {
   }
 };
 
-function format(value) {
-  if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
-  return Number.isInteger(value) ? value.toLocaleString('en') : value.toLocaleString('en', { maximumFractionDigits: 2 });
+/** What became of a replayed dead letter's event (DeadLetters.replayOutcome). */
+function deliveryMark(letter) {
+  if (letter.replayOutcome === 'delivered') {
+    return h('span', { class: 'badge succeeded delivery', 'data-outcome': 'delivered' }, 'delivered ',
+      letter.deliveredAt ? time(letter.deliveredAt) : '(the outbox has since pruned the row)');
+  }
+  if (letter.replayOutcome === 'failed-again') {
+    return h('span', { class: 'badge failed delivery', 'data-outcome': 'failed-again' }, 'failed again: dead letter ' + letter.failedAgainAs);
+  }
+  return h('span', { class: 'badge running delivery', 'data-outcome': 'pending' }, 'waiting in the outbox');
 }
 
-function meter(share, totalMillis) {
-  const bar = h('span', { class: 'meter-bar' });
-  bar.style.width = Math.round(Math.max(0, Math.min(1, share)) * 100) + '%';
-  return h('span', { class: 'meter', title: (totalMillis / 1000).toFixed(2) + ' s in total' }, bar);
+/** The types seen so far, offered in the type filter's list. */
+function knowTypes(letters) {
+  const before = state.types.size;
+  letters.forEach(letter => state.types.add(letter.type));
+  if (state.types.size !== before) {
+    document.getElementById('dead-letter-types').replaceChildren(...[...state.types].sort().map(type => h('option', { value: type })));
+  }
 }
 
 async function knowJobs() {
@@ -339,8 +301,11 @@ async function knowJobs() {
   const select = document.getElementById('runs-job');
   if (select.options.length <= 1) {
     state.jobs.forEach(job => select.append(h('option', { value: job.name, text: job.name })));
-    const wanted = new URLSearchParams(location.hash.split('?')[1] || '').get('job');
-    if (wanted) select.value = wanted;
+  }
+  // #runs?job=NAME (a run's job link) chooses the job once; the operator's own choice wins after that.
+  if (state.wantedJob !== null) {
+    select.value = state.wantedJob;
+    state.wantedJob = null;
   }
 }
 
@@ -389,7 +354,7 @@ async function act(method, path, done) {
 async function runNow(name) {
   try {
     const started = await api('POST', '/api/jobs/' + encodeURIComponent(name) + '/run');
-    say('Started ' + name + ' (run ' + started.runId + ')');
+    say('Started ' + name + ' (', runLink(started.runId, { id: 'started-run' }), ')');
     banner(null);
   } catch (e) {
     banner(e.message);
@@ -447,13 +412,30 @@ function show() {
   const wanted = (location.hash.slice(1).split('?')[0]) || 'jobs';
   const view = views[wanted] ? wanted : 'jobs';
   state.view = view;
+  if (view === 'runs' && hashParams().has('job')) state.wantedJob = hashParams().get('job');
   document.querySelectorAll('main > section').forEach(s => { s.hidden = s.dataset.view !== view; });
-  document.querySelectorAll('nav a').forEach(a => {
-    if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  // One run's page belongs to the runs view.
+  const current = view === 'run' ? 'runs' : view;
+  document.querySelectorAll('nav a[data-view]').forEach(a => {
+    if (a.dataset.view === current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
   delete document.body.dataset.loaded;
   state.shown = {};
   refresh();
+}
+
+/** Hawtio is linked only where the hub mounts it (profile hawtio). */
+async function linkHawtio() {
+  try {
+    const links = await api('GET', '/api/console/links');
+    const link = document.getElementById('hawtio-link');
+    if (links.hawtio) {
+      link.href = links.hawtio;
+      link.hidden = false;
+    }
+  } catch (e) {
+    // no link then; the views say what went wrong
+  }
 }
 
 async function start() {
@@ -466,11 +448,18 @@ async function start() {
   document.getElementById('sign-out-csrf').value = state.session.csrfToken;
   document.getElementById('pause-all').addEventListener('click', () => everyJob(true));
   document.getElementById('resume-all').addEventListener('click', () => everyJob(false));
-  document.getElementById('runs-job').addEventListener('change', refresh);
-  document.getElementById('runs-status').addEventListener('change', refresh);
-  document.getElementById('dead-letters-replayed').addEventListener('change', refresh);
+  for (const id of ['runs-job', 'runs-status', 'runs-limit', 'dead-letters-replayed', 'dead-letters-type', 'dead-letters-limit']) {
+    document.getElementById(id).addEventListener('change', refresh);
+  }
+  document.getElementById('dead-letters-filter').addEventListener('submit', event => { event.preventDefault(); refresh(); });
+  document.getElementById('run-lookup').addEventListener('submit', event => {
+    event.preventDefault();
+    const wanted = '#run?id=' + document.getElementById('run-lookup-id').value.trim();
+    if (location.hash === wanted) show(); else location.hash = wanted;
+  });
   window.addEventListener('hashchange', show);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
+  linkHawtio();
   show();
 }
 

@@ -5,6 +5,8 @@ import io.caravan.core.security.ApiSecurity.AdminToken;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,9 @@ import org.springframework.web.util.HtmlUtils;
 public class ConsoleSignIn {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSignIn.class);
+    private static final String TOKEN_IN_ADDRESS = "The admin token was in the address (?token=…), where browser history and "
+            + "server logs keep it, so nothing was signed in. Type it into this form instead, and think about changing "
+            + "caravan.admin.token.";
 
     private final AdminToken token;
     private final SecurityContextRepository contexts;
@@ -46,7 +51,11 @@ public class ConsoleSignIn {
 
     @GetMapping(value = ApiSecurity.SIGN_IN, produces = MediaType.TEXT_HTML_VALUE)
     public ResponseEntity<String> form(CsrfToken csrf, @RequestParam(name = "signed-out", required = false) String signedOut,
-                                       Authentication who) {
+                                       Authentication who, HttpServletRequest request) {
+        if (tokenInAddress(request)) {
+            LOG.warn("Console sign-in form opened from {} with the admin token in the query string", request.getRemoteAddr());
+            return page(HttpStatus.BAD_REQUEST, csrf, TOKEN_IN_ADDRESS, true);
+        }
         if (who != null && who.isAuthenticated() && !(who instanceof AnonymousAuthenticationToken) && signedOut == null) {
             return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/console/")).build();
         }
@@ -56,6 +65,11 @@ public class ConsoleSignIn {
     @PostMapping(value = ApiSecurity.SIGN_IN, produces = MediaType.TEXT_HTML_VALUE)
     public ResponseEntity<String> signIn(@RequestParam(name = "token", required = false) String given, CsrfToken csrf,
                                          HttpServletRequest request, HttpServletResponse response) {
+        // @RequestParam reads the query string as well as the form: a token sent there is refused even when right.
+        if (tokenInAddress(request)) {
+            LOG.warn("Console sign-in refused from {}: the admin token was in the query string", request.getRemoteAddr());
+            return page(HttpStatus.BAD_REQUEST, csrf, TOKEN_IN_ADDRESS, true);
+        }
         if (!token.matches(given)) {
             LOG.warn("Console sign-in refused from {}: wrong admin token", request.getRemoteAddr());
             return page(HttpStatus.UNAUTHORIZED, csrf, "That is not the admin token (caravan.admin.token). Nothing else is shown "
@@ -81,6 +95,26 @@ public class ConsoleSignIn {
     public Map<String, Object> session(CsrfToken csrf, Authentication who, HttpServletRequest request) {
         boolean console = request.getSession(false) != null && request.getHeader("Authorization") == null;
         return Map.of("user", who.getName(), "console", console, "csrfHeader", csrf.getHeaderName(), "csrfToken", csrf.getToken());
+    }
+
+    /** True if the query string has a {@code token} parameter, however its name is percent-encoded. */
+    static boolean tokenInAddress(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            String name = pair.split("=", 2)[0];
+            try {
+                name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                // compared as it came
+            }
+            if (name.trim().equalsIgnoreCase("token")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ResponseEntity<String> page(HttpStatus status, CsrfToken csrf, String message, boolean error) {

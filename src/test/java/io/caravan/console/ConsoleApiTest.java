@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,72 @@ class ConsoleApiTest {
         assertThat(signedOut.headers().firstValue("Location").orElseThrow()).endsWith("/console/sign-in?signed-out");
         assertThat(browser.send(request("/api/jobs").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                 .as("signed out").isEqualTo(401);
+    }
+
+    @Test
+    void everyChangeMadeWithASessionButWithoutTheCsrfTokenIsRefusedAndChangesNothing() throws Exception {
+        HttpClient browser = browser();
+        assertThat(signIn(browser, ADMIN_TOKEN).statusCode()).isEqualTo(303);
+        long runsBefore = runsOfHeartbeat(browser);
+        // Every kind of change the console makes; the replay's dead letter need not exist: CSRF is checked first.
+        for (String path : List.of("/api/jobs/heartbeat/run", "/api/dead-letters/424242/replay", "/api/jobs/pause-all",
+                "/api/jobs/resume-all", "/api/jobs/heartbeat/pause", "/console/sign-out")) {
+            HttpResponse<String> refused = browser.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(json.readTree(refused.body()).get("message").asText()).as(path).contains("CSRF");
+        }
+        // A wrong token is no better than none.
+        HttpResponse<String> wrongToken = browser.send(request("/api/jobs/pause-all").header("X-CSRF-TOKEN", "not-the-token")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongToken.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> jobs = browser.send(request("/api/jobs").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(jobs.statusCode()).as("the refused sign-out left the session signed in").isEqualTo(200);
+        for (JsonNode job : json.readTree(jobs.body())) {
+            assertThat(job.get("paused").asBoolean()).as("refused pause-all paused nothing: " + job).isFalse();
+        }
+        assertThat(runsOfHeartbeat(browser)).as("the refused run-now started no run").isEqualTo(runsBefore);
+    }
+
+    @Test
+    void aSignInWithTheTokenInTheAddressIsRefusedWithoutEchoingIt() throws Exception {
+        HttpClient browser = browser();
+        HttpResponse<String> form = browser.send(request("/console/sign-in").build(), HttpResponse.BodyHandlers.ofString());
+        String csrf = URLEncoder.encode(formCsrf(form.body()), StandardCharsets.UTF_8);
+        String token = URLEncoder.encode(ADMIN_TOKEN, StandardCharsets.UTF_8);
+        // The right token, but in the query string (where browser history and access logs keep it): with the form's
+        // fields in the body, and with the token in both places.
+        for (String body : List.of("_csrf=" + csrf, "token=" + token + "&_csrf=" + csrf)) {
+            HttpResponse<String> refused = browser.send(request("/console/sign-in?token=" + token)
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat(refused.body()).contains("id=\"sign-in-message\"").contains("address").doesNotContain(ADMIN_TOKEN);
+            assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("CARAVAN_SESSION="));
+            assertThat(browser.send(request("/api/jobs").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("not signed in").isEqualTo(401);
+        }
+        // Opening the form with ?token= already put it in the address: say so there too.
+        HttpResponse<String> opened = browser.send(request("/console/sign-in?token=" + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(opened.statusCode()).isEqualTo(400);
+        assertThat(opened.body()).contains("address").contains("<form").doesNotContain(ADMIN_TOKEN);
+    }
+
+    @Test
+    void withoutTheHawtioProfileTheConsoleIsToldThereIsNoHawtio() throws Exception {
+        HttpResponse<String> links = HttpClient.newHttpClient().send(request("/api/console/links")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(links.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(links.body()).get("hawtio").isNull()).as(links.body()).isTrue();
+        assertThat(HttpClient.newHttpClient().send(request("/actuator/hawtio/").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("and there is none").isEqualTo(404);
+    }
+
+    private long runsOfHeartbeat(HttpClient browser) throws Exception {
+        return json.readTree(browser.send(request("/api/runs?job=heartbeat&limit=1000").build(),
+                HttpResponse.BodyHandlers.ofString()).body()).size();
     }
 
     @Test

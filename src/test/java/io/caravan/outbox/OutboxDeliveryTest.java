@@ -12,9 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,8 @@ class OutboxDeliveryTest {
     static class Handlers {
 
         static final AtomicBoolean BROKEN_IS_FIXED = new AtomicBoolean();
+        /** While set, test.stubborn's handler waits for it (10 s at most) before failing, as it always does. */
+        static final AtomicReference<CountDownLatch> STUBBORN_HOLD = new AtomicReference<>();
 
         @Bean
         RouteBuilder testHandlers(JdbcTemplate jdbc) {
@@ -62,6 +68,13 @@ class OutboxDeliveryTest {
                         jdbc.update("INSERT INTO test_deliveries (event_id, attempt) VALUES (?, ?)",
                                 exchange.getIn().getHeader(OutboxHeaders.EVENT_ID, Long.class),
                                 exchange.getIn().getHeader(OutboxHeaders.ATTEMPTS, Integer.class));
+                    });
+                    from("outbox:test.stubborn").process(exchange -> {
+                        CountDownLatch hold = STUBBORN_HOLD.get();
+                        if (hold != null) {
+                            hold.await(10, TimeUnit.SECONDS);
+                        }
+                        throw new IllegalStateException("stubborn consumer refuses it");
                     });
                     // Two routes consume test.shared: the steady one must run once, the shaky one until it succeeds.
                     from("outbox:test.shared").routeId("shared-steady").process(exchange ->
@@ -134,6 +147,7 @@ class OutboxDeliveryTest {
         JsonNode letters = json.readTree(call("GET", "/api/dead-letters?type=test.broken").body());
         JsonNode letter = letters.get(0);
         assertThat(letter.get("eventId").asLong()).isEqualTo(id);
+        assertThat(letter.get("replayOutcome").isNull()).as("not replayed yet").isTrue();
         assertThat(letter.get("attempts").asInt()).isEqualTo(4);
         assertThat(letter.get("lastError").asText()).contains("this one always fails");
         assertThat(json.readTree(letter.get("payload").asText()).get("order").asInt()).isEqualTo(42);
@@ -147,9 +161,45 @@ class OutboxDeliveryTest {
                 "SELECT count(*) FROM test_deliveries WHERE event_id = ?", Long.class, id) == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
                 "SELECT done_at IS NOT NULL FROM outbox WHERE id = ?", Boolean.class, id));
+        JsonNode replayed = letter(letter.get("id").asLong());
+        assertThat(replayed.get("replayOutcome").asText()).isEqualTo("delivered");
+        assertThat(Instant.parse(replayed.get("deliveredAt").asText())).isEqualTo(jdbc.queryForObject(
+                "SELECT done_at FROM outbox WHERE id = ?", java.sql.Timestamp.class, id).toInstant());
+        assertThat(replayed.get("failedAgainAs").isNull()).isTrue();
         assertThat(call("POST", "/api/dead-letters/" + letter.get("id").asLong() + "/replay").statusCode())
                 .as("second replay of an event already back").isEqualTo(409);
         assertThat(call("POST", "/api/dead-letters/999999/replay").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aReplayedEventThatFailsAgainIsListedAsPendingThenAsFailedAgainUnderItsNewDeadLetter() throws Exception {
+        long id = transactions.execute(status -> outbox.publish("test.stubborn", Map.of("order", 7)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM dead_letters WHERE event_id = ?", Long.class, id) == 1);
+        long first = jdbc.queryForObject("SELECT id FROM dead_letters WHERE event_id = ?", Long.class, id);
+
+        CountDownLatch hold = new CountDownLatch(1);
+        Handlers.STUBBORN_HOLD.set(hold);
+        try {
+            assertThat(call("POST", "/api/dead-letters/" + first + "/replay").statusCode()).isEqualTo(202);
+            // The handler holds the event: it is back in the outbox and not delivered.
+            JsonNode pending = letter(first);
+            assertThat(pending.get("replayOutcome").asText()).isEqualTo("pending");
+            assertThat(pending.get("deliveredAt").isNull()).isTrue();
+        } finally {
+            Handlers.STUBBORN_HOLD.set(null);
+            hold.countDown();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM dead_letters WHERE event_id = ?", Long.class, id) == 2);
+        long second = jdbc.queryForObject("SELECT max(id) FROM dead_letters WHERE event_id = ?", Long.class, id);
+        JsonNode failedAgain = letter(first);
+        assertThat(failedAgain.get("replayOutcome").asText()).isEqualTo("failed-again");
+        assertThat(failedAgain.get("failedAgainAs").asLong()).isEqualTo(second);
+        assertThat(failedAgain.get("deliveredAt").isNull()).isTrue();
+        JsonNode newest = letter(second);
+        assertThat(newest.get("replayedAt").isNull()).isTrue();
+        assertThat(newest.get("replayOutcome").isNull()).isTrue();
     }
 
     @Test
@@ -190,6 +240,16 @@ class OutboxDeliveryTest {
                 "SELECT last_error IS NOT NULL FROM outbox WHERE id = ?", Boolean.class, id));
         assertThat(jdbc.queryForObject("SELECT last_error FROM outbox WHERE id = ?", String.class, id))
                 .contains("no route consumes outbox:test.unhandled");
+    }
+
+    /** One dead letter as the operator API lists it (replayed ones included). */
+    private JsonNode letter(long deadLetterId) throws Exception {
+        for (JsonNode letter : json.readTree(call("GET", "/api/dead-letters?includeReplayed=true&limit=1000").body())) {
+            if (letter.get("id").asLong() == deadLetterId) {
+                return letter;
+            }
+        }
+        throw new AssertionError("dead letter " + deadLetterId + " is not listed");
     }
 
     private HttpResponse<String> call(String method, String path) throws Exception {

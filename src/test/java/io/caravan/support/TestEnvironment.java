@@ -149,6 +149,11 @@ public final class TestEnvironment {
         properties.put("caravan.amazon.invalidate.patterns[0]", schema + ":deals:*");
         properties.put("caravan.amazon.invalidate.tags[0]", schema + ":deals");
         properties.put("management.server.port", "");
+        // Spring registers each scheduler's data source with Quartz's JVM-wide DBConnectionManager under the
+        // scheduler's name: hubs of one JVM on different schemas with the same name would all run their Quartz on the
+        // data source of the last hub started, firing into each other's schemas. One JVM runs one hub in production;
+        // tests run many, so each schema's hubs get a scheduler name of their own (hubs of one schema still share it).
+        properties.put("spring.quartz.scheduler-name", "caravan-" + schema);
         return properties;
     }
 }

@@ -46,14 +46,7 @@ class DiscoveryTest {
         amazon.stubFor(post("/auth/o2/token").willReturn(okJson("{\"access_token\":\"Atza|disc-token\",\"expires_in\":3600,\"token_type\":\"bearer\"}")));
         amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("1"))).willReturn(okJson(page(0, 10, 15))));
         amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("2"))).willReturn(okJson(page(10, 5, 15))));
-        try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.ofEntries(
-                Map.entry("caravan.amazon.base-url", "http://localhost:" + amazon.port()),
-                Map.entry("caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token"),
-                Map.entry("caravan.amazon.client-id", "amzn1.application-oa2-client.disc"),
-                Map.entry("caravan.amazon.client-secret", "disc-secret-value"),
-                Map.entry("caravan.amazon.requests-per-second", "50"),
-                Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
-                Map.entry("caravan.jobs.amazon-discovery.enabled", "false"),
+        try (ConfigurableApplicationContext hub = hub(schema, amazon, Map.ofEntries(
                 Map.entry("caravan.amazon.categories[0].slug", "electronics"),
                 Map.entry("caravan.amazon.categories[0].name", "Elektronik"),
                 Map.entry("caravan.amazon.categories[0].browse-node-id", "12466496031"),
@@ -93,14 +86,7 @@ class DiscoveryTest {
         amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("2")))
                 .inScenario("throttle").whenScenarioStateIs("throttled").willReturn(okJson(page(10, 10, 25))));
         amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.itemPage", equalTo("3"))).willReturn(okJson(page(20, 5, 25))));
-        try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.ofEntries(
-                Map.entry("caravan.amazon.base-url", "http://localhost:" + amazon.port()),
-                Map.entry("caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token"),
-                Map.entry("caravan.amazon.client-id", "amzn1.application-oa2-client.disc"),
-                Map.entry("caravan.amazon.client-secret", "disc-secret-value"),
-                Map.entry("caravan.amazon.requests-per-second", "50"),
-                Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
-                Map.entry("caravan.jobs.amazon-discovery.enabled", "false"),
+        try (ConfigurableApplicationContext hub = hub(schema, amazon, Map.ofEntries(
                 Map.entry("caravan.amazon.categories[0].slug", "electronics"),
                 Map.entry("caravan.amazon.categories[0].name", "Elektronik"),
                 Map.entry("caravan.amazon.categories[0].browse-node-id", "12466496031"),
@@ -151,14 +137,7 @@ class DiscoveryTest {
                 .withRequestBody(matchingJsonPath("$.itemPage", equalTo("4"))).willReturn(okJson(page(30, 10, 40))));
         amazon.stubFor(post("/catalog/v1/searchItems").withRequestBody(matchingJsonPath("$.browseNodeId", equalTo("2002")))
                 .withRequestBody(matchingJsonPath("$.itemPage", equalTo("1"))).willReturn(okJson(page(100, 5, 5))));
-        try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.ofEntries(
-                Map.entry("caravan.amazon.base-url", "http://localhost:" + amazon.port()),
-                Map.entry("caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token"),
-                Map.entry("caravan.amazon.client-id", "amzn1.application-oa2-client.disc"),
-                Map.entry("caravan.amazon.client-secret", "disc-secret-value"),
-                Map.entry("caravan.amazon.requests-per-second", "50"),
-                Map.entry("caravan.jobs.amazon-prices.enabled", "false"),
-                Map.entry("caravan.jobs.amazon-discovery.enabled", "false"),
+        try (ConfigurableApplicationContext hub = hub(schema, amazon, Map.ofEntries(
                 Map.entry("caravan.amazon.categories[0].slug", "busy"),
                 Map.entry("caravan.amazon.categories[0].name", "Busy"),
                 Map.entry("caravan.amazon.categories[0].browse-node-id", "1001"),
@@ -181,6 +160,20 @@ class DiscoveryTest {
             amazon.stop();
             TestEnvironment.dropSchema(schema);
         }
+    }
+
+    /** A hub on the WireMock Creators API, its jobs off (the test runs discovery itself), with these categories. */
+    private static ConfigurableApplicationContext hub(String schema, WireMockServer amazon, Map<String, Object> categories) {
+        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
+                "caravan.amazon.base-url", "http://localhost:" + amazon.port(),
+                "caravan.amazon.token-url", "http://localhost:" + amazon.port() + "/auth/o2/token",
+                "caravan.amazon.client-id", "amzn1.application-oa2-client.disc",
+                "caravan.amazon.client-secret", "disc-secret-value",
+                "caravan.amazon.requests-per-second", "50",
+                "caravan.jobs.amazon-prices.enabled", "false",
+                "caravan.jobs.amazon-discovery.enabled", "false"));
+        properties.putAll(categories);
+        return Hubs.start(schema, properties);
     }
 
     private static int searches(WireMockServer amazon, String browseNode, String page) {

@@ -34,13 +34,8 @@ public class WatchCommands {
     public void track(BotUpdate update) {
         Language language = update.language();
         BotCommand command = BotUpdates.command(update);
-        if (command.arg(0) == null) {
-            replies.reply(update, text(language, Key.TRACK_USAGE));
-            return;
-        }
-        Optional<ProductRef> product = ProductRef.parse(command.arg(0), defaultMarketplace);
+        Optional<ProductRef> product = productArgument(update, command, Key.TRACK_USAGE);
         if (product.isEmpty()) {
-            replies.reply(update, text(language, Key.BAD_PRODUCT, BotReplies.echo(command.arg(0))));
             return;
         }
         BigDecimal target = null;
@@ -71,13 +66,8 @@ public class WatchCommands {
     public void untrack(BotUpdate update) {
         Language language = update.language();
         BotCommand command = BotUpdates.command(update);
-        if (command.arg(0) == null) {
-            replies.reply(update, text(language, Key.UNTRACK_USAGE));
-            return;
-        }
-        Optional<ProductRef> product = ProductRef.parse(command.arg(0), defaultMarketplace);
+        Optional<ProductRef> product = productArgument(update, command, Key.UNTRACK_USAGE);
         if (product.isEmpty()) {
-            replies.reply(update, text(language, Key.BAD_PRODUCT, BotReplies.echo(command.arg(0))));
             return;
         }
         ProductRef ref = product.get();
@@ -88,5 +78,18 @@ public class WatchCommands {
                 WHERE chat_id = ? AND asin = ? AND active AND (? OR marketplace = ?)""",
                 update.chatId(), ref.asin(), anyMarketplace, ref.marketplace());
         replies.reply(update, text(language, stopped == 0 ? Key.NOT_TRACKED : Key.UNTRACKED, ref.asin()));
+    }
+
+    /** The command's product (an ASIN or a link); empty after replying with the usage or why it is not one. */
+    private Optional<ProductRef> productArgument(BotUpdate update, BotCommand command, Key usage) {
+        if (command.arg(0) == null) {
+            replies.reply(update, text(update.language(), usage));
+            return Optional.empty();
+        }
+        Optional<ProductRef> product = ProductRef.parse(command.arg(0), defaultMarketplace);
+        if (product.isEmpty()) {
+            replies.reply(update, text(update.language(), Key.BAD_PRODUCT, BotReplies.echo(command.arg(0))));
+        }
+        return product;
     }
 }

@@ -1,0 +1,91 @@
+package io.caravan.amazon;
+
+/**
+ * What the check planner has learned about one product: a Gamma posterior on how often a deal starts and a mean deal
+ * duration, both from the product's own checks, with old evidence fading (half-life {@code memory}) so a product whose
+ * habits change is re-learned. Kept in PostgreSQL on {@code products.plan_*}.
+ *
+ * <p>Evidence per check, after a gap {@code g} since the previous check: the check could have seen a deal that started
+ * in the gap only if that deal was still running, which for exponential durations of mean {@code D} happens for a
+ * share {@code D(1 - e^(-g/D)) / g} of the gap. So a check adds {@code D(1 - e^(-g/D))} seconds of <em>effective
+ * exposure</em> and one deal if it sees a new one: the count of deals seen is then Poisson with mean rate × exposure,
+ * the Gamma posterior stays conjugate, and a product checked rarely is not taken for one that rarely deals (the
+ * doubling rule's blind spot: short deals missed between sparse checks look like no deals).
+ *
+ * @param deals       deal onsets seen (faded)
+ * @param exposure    effective exposure in seconds (faded)
+ * @param dealSeconds summed durations of the deals seen ending (faded)
+ * @param dealsEnded  deals seen ending (faded)
+ * @param lastCheck   epoch second of the last check, -1 before the first
+ * @param dealSince   estimated epoch second the running deal started, -1 when no deal is running
+ * @param lastPrice   the last price that counted as a move (changes under the noise threshold do not), NaN if none
+ * @param moves       real price moves outside deals (faded): a product that moves for real draws its prior from the
+ *                    category's movers, see {@link #mover()}
+ */
+public record CheckBelief(double deals, double exposure, double dealSeconds, double dealsEnded, long lastCheck,
+                          long dealSince, double lastPrice, double moves) {
+
+    /** A product never checked. */
+    public static final CheckBelief NEW = new CheckBelief(0, 0, 0, 0, -1, -1, Double.NaN, 0);
+
+    /** Has moved its price for real lately: its prior comes from the products of its category that did too. */
+    public boolean mover() {
+        return moves >= 0.5;
+    }
+
+    public boolean inDeal() {
+        return dealSince >= 0;
+    }
+
+    /**
+     * The belief after a check at {@code at}.
+     *
+     * @param price     observed price, NaN when there is no offer
+     * @param inDealNow the deal rules say a deal is running (started or kept)
+     * @param duration  the current estimate of the mean deal duration in seconds (weighs the exposure)
+     * @param noise     relative price change under which a move is noise (0.02 = 2 %)
+     * @param memory    half-life of evidence in seconds
+     */
+    public CheckBelief observe(long at, double price, boolean inDealNow, double duration, double noise, double memory) {
+        if (lastCheck < 0) {
+            return new CheckBelief(0, 0, 0, 0, at, inDealNow ? at : -1, price, 0);
+        }
+        long gap = Math.max(0, at - lastCheck);
+        double fade = Math.pow(0.5, gap / memory);
+        double d = deals * fade;
+        double e = exposure * fade;
+        double ds = dealSeconds * fade;
+        double de = dealsEnded * fade;
+        double mv = moves * fade;
+        long since = dealSince;
+        if (!inDeal()) {
+            // Deals can only be seen starting while none runs.
+            e += duration * -Math.expm1(-gap / duration);
+            if (inDealNow) {
+                d += 1;
+                since = at - gap / 2;
+            }
+        } else if (!inDealNow) {
+            de += 1;
+            ds += Math.max(1, (at - gap / 2) - dealSince);
+            since = -1;
+        }
+        double kept = lastPrice;
+        if (moved(lastPrice, price, noise)) {
+            // Moves into and out of a deal are the deal's; the others say the seller reprices for real.
+            if (!inDeal() && !inDealNow && !Double.isNaN(lastPrice) && !Double.isNaN(price)) {
+                mv += 1;
+            }
+            kept = price;
+        }
+        return new CheckBelief(d, e, ds, de, at, since, kept, mv);
+    }
+
+    /** A change counts as a move only at {@code noise} or more of the price (or when the offer appears or goes). */
+    static boolean moved(double before, double after, double noise) {
+        if (Double.isNaN(before) || Double.isNaN(after)) {
+            return Double.isNaN(before) != Double.isNaN(after);
+        }
+        return Math.abs(after - before) >= noise * Math.abs(before);
+    }
+}

@@ -1,0 +1,269 @@
+package io.caravan.amazon;
+
+import java.util.SplittableRandom;
+
+/**
+ * Decides when each product is checked next, to catch the most deals per request. Pure: no database, no clock; the
+ * {@code amazon-prices} route's write step calls {@link #plan} for every checked product, and {@code bench/deal-recall}
+ * drives the same class on a simulated catalogue. See docs/price-planner.md.
+ *
+ * <h2>Allocation (Kolobov et al., SIGIR 2019: rates from one Lagrange multiplier)</h2>
+ * Deals of a product start as a Poisson process of rate λ and last an exponential time of mean D. Checked every τ,
+ * a check catches on average {@code λD(1 − e^(−τ/D))} deals. Maximising deals caught per second minus μ per check
+ * (μ prices a request in deals) gives, per product, the τ solving {@code λD(1 − e^(−x)(1 + x)) = μ} with x = τ/D; a
+ * product with {@code λD ≤ μ} is not worth a check and is only explored. One μ for all products spends the budget
+ * where it catches most; {@link #price} finds the μ whose intervals ask for just the request budget.
+ *
+ * <h2>Estimate and exploration</h2>
+ * λ's posterior is Gamma({@code a0 + deals}, {@code a0/λprior + exposure}) (see {@link CheckBelief}), the prior from
+ * the product's category (or all products). Each plan samples it and uses the larger of sample and mean (optimistic
+ * posterior sampling): a new or quiet product is sometimes given a short interval while its posterior is wide, and
+ * never less than its mean. Faded evidence keeps every posterior a little wide, and {@code exploreInterval} bounds any
+ * interval: a quiet product decays towards that but is still looked at.
+ *
+ * <h2>Guarantees</h2>
+ * A running deal is re-checked within {@code expiryLatency} (its end is posted in time) and claimed first (tier 2); a
+ * tracked product or one of a channel's category within {@code maxInterval}, claimed before the rest (tier 1). The
+ * tiers order claims, so when the quota is short these are served first.
+ */
+public final class CheckPlanner {
+
+    /** Pseudo-deals the prior weighs: a product's own two or three deals outweigh its category. */
+    static final double PRIOR_DEALS = 0.5;
+    /** Pseudo-durations the duration prior weighs. */
+    static final double PRIOR_ENDS = 1.0;
+    /** How far one run moves the correction on μ at full imbalance (log scale). */
+    static final double GAIN = 0.01;
+    /** The upward drift of the correction per fully spent run, as a share of {@link #GAIN}. */
+    static final double RECOVERY = 0.1;
+    public static final int TIER_DEAL = 2;
+    public static final int TIER_GUARANTEED = 1;
+    public static final int TIER_OTHER = 0;
+
+    /**
+     * @param noise           relative change under which a price move is noise
+     * @param minInterval     shortest interval, seconds
+     * @param maxInterval     longest interval of a tracked product or a channel's category, seconds
+     * @param exploreInterval longest interval of any product, seconds
+     * @param expiryLatency   longest interval while a deal runs, seconds
+     * @param memory          half-life of evidence, seconds
+     */
+    public record Settings(double noise, long minInterval, long maxInterval, long exploreInterval, long expiryLatency,
+                           double memory) {
+        public Settings {
+            if (!(noise >= 0 && noise < 1)) {
+                throw new IllegalArgumentException("noise must be in [0, 1), was " + noise);
+            }
+            if (minInterval <= 0 || maxInterval < minInterval || exploreInterval < maxInterval || expiryLatency < minInterval) {
+                throw new IllegalArgumentException("intervals must satisfy 0 < min-interval (" + minInterval + " s) <= max-interval ("
+                        + maxInterval + " s) <= explore-interval (" + exploreInterval + " s) and expiry-latency (" + expiryLatency
+                        + " s) >= min-interval");
+            }
+        }
+    }
+
+    /** What a category (or all products) says about a product the planner knows little about. */
+    public record Prior(double rate, double duration) {
+
+        /** Fallback before anything was seen: a deal a month, lasting half a day. */
+        public static final Prior DEFAULT = new Prior(1.0 / (30 * 86_400), 12 * 3_600);
+
+        /** Pools the summed beliefs of a category, shrunk towards {@code parent}. */
+        public static Prior pooled(double deals, double exposure, double dealSeconds, double dealsEnded, Prior parent) {
+            double rate = (deals + 2 * PRIOR_DEALS) / (exposure + 2 * PRIOR_DEALS / parent.rate);
+            double duration = (dealSeconds + 2 * PRIOR_ENDS * parent.duration) / (dealsEnded + 2 * PRIOR_ENDS);
+            return new Prior(rate, duration);
+        }
+    }
+
+    /** The planner's answer for a product: its belief to store, when it is due, its claim tier. */
+    public record Plan(CheckBelief belief, long nextCheck, int tier, double rate, double duration) {
+    }
+
+    private final Settings settings;
+
+    public CheckPlanner(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * A product was checked at {@code at}: updates its belief and decides its next check.
+     *
+     * @param price      observed price, NaN without an offer
+     * @param inDeal     the deal rules say a deal runs now
+     * @param guaranteed tracked by someone, or in a category posting to a channel
+     * @param mu         the current price of a check in deals ({@link #price})
+     */
+    public Plan plan(CheckBelief belief, long at, double price, boolean inDeal, boolean guaranteed, Prior prior, double mu,
+                     SplittableRandom random) {
+        double duration = duration(belief, prior);
+        CheckBelief next = belief.observe(at, price, inDeal, duration, settings.noise, settings.memory);
+        double rate = rate(next, prior, random);
+        duration = duration(next, prior);
+        return schedule(next, at, rate, duration, guaranteed, mu);
+    }
+
+    /** The interval for known λ and D (the oracle's entry point), with the guarantees applied. */
+    public Plan schedule(CheckBelief belief, long at, double rate, double duration, boolean guaranteed, double mu) {
+        long interval = interval(rate, duration, mu);
+        int tier = TIER_OTHER;
+        if (guaranteed) {
+            interval = Math.min(interval, settings.maxInterval);
+            tier = TIER_GUARANTEED;
+        }
+        if (belief.inDeal()) {
+            interval = Math.min(interval, settings.expiryLatency);
+            tier = TIER_DEAL;
+        }
+        return new Plan(belief, at + interval, tier, rate, duration);
+    }
+
+    /** Seconds until the next check: the Lagrangian optimum, clamped to [minInterval, exploreInterval]. */
+    public long interval(double rate, double duration, double mu) {
+        double value = rate * duration;
+        double c = mu / value;
+        if (!(c < 1)) {
+            return settings.exploreInterval;
+        }
+        double x = solve(c);
+        double tau = x * duration;
+        return (long) Math.max(settings.minInterval, Math.min(settings.exploreInterval, tau));
+    }
+
+    /** x with 1 − e^(−x)(1 + x) = c, 0 < c < 1 (Newton from below; the left side is convex there, so it converges). */
+    static double solve(double c) {
+        double x = c < 1e-3 ? Math.sqrt(2 * c) : Math.max(1e-3, -Math.log1p(-c));
+        for (int i = 0; i < 30; i++) {
+            double e = Math.exp(-x);
+            double f = 1 - e * (1 + x) - c;
+            double slope = x * e;
+            if (slope <= 0) {
+                break;
+            }
+            double step = f / slope;
+            x = Math.max(x / 2, Math.min(x * 2, x - step));
+            if (Math.abs(step) < 1e-9 * x) {
+                break;
+            }
+        }
+        return x;
+    }
+
+    public static double duration(CheckBelief belief, Prior prior) {
+        return (belief.dealSeconds() + PRIOR_ENDS * prior.duration()) / (belief.dealsEnded() + PRIOR_ENDS);
+    }
+
+    /** A product as the budget sees it: its (sampled) deal rate and duration, and which guarantees bind it. */
+    public record Demand(double rate, double duration, boolean guaranteed, boolean inDeal) {
+    }
+
+    /** What {@link #plan} would use as the product's rate: the larger of a posterior sample and the posterior mean. */
+    public double rate(CheckBelief belief, Prior prior, SplittableRandom random) {
+        double a = PRIOR_DEALS + belief.deals();
+        double b = PRIOR_DEALS / prior.rate() + belief.exposure();
+        return Math.max(a / b, gamma(a, random) / b);
+    }
+
+    /**
+     * μ that spends {@code checksPerSecond} (Kolobov et al.'s multiplier, found by bisection on log μ): the checks per
+     * second the products ask for at a given μ fall as μ rises. {@code sample} stands for {@code scale} times as many
+     * products. When the guarantees alone ask for more than the budget, μ is 1: every other product waits for
+     * {@code exploreInterval} and the tiers decide who goes first.
+     */
+    public double price(java.util.List<Demand> sample, double scale, double checksPerSecond) {
+        double low = Math.log(1e-9);
+        double high = 0;
+        if (demand(sample, Math.exp(high)) * scale >= checksPerSecond) {
+            return 1;
+        }
+        for (int i = 0; i < 40; i++) {
+            double mid = (low + high) / 2;
+            if (demand(sample, Math.exp(mid)) * scale > checksPerSecond) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return Math.exp(high);
+    }
+
+    private double demand(java.util.List<Demand> sample, double mu) {
+        double perSecond = 0;
+        for (Demand d : sample) {
+            long interval = interval(d.rate(), d.duration(), mu);
+            if (d.guaranteed()) {
+                interval = Math.min(interval, settings.maxInterval);
+            }
+            if (d.inDeal()) {
+                interval = Math.min(interval, settings.expiryLatency);
+            }
+            perSecond += 1.0 / interval;
+        }
+        return perSecond;
+    }
+
+    /**
+     * The correction on μ after a run, a slow feedback loop for what {@link #price} cannot see: intervals chosen
+     * earlier under another μ or belief stay until the product's next check, so the due products may not fill the
+     * budget. A run that left requests unspent lowers μ (shorter intervals from now on); a fully spent one lets it
+     * drift back up, never above what {@link #price} found: a backlog is served most overdue first and is no reason
+     * to check less.
+     *
+     * @param budget requests the run could make
+     * @param used   requests it made
+     */
+    public static double correct(double correction, int budget, int used) {
+        if (budget <= 0) {
+            return correction;
+        }
+        double signal = used < budget ? -(double) (budget - used) / budget : RECOVERY;
+        return Math.max(1e-3, Math.min(1, correction * Math.exp(GAIN * signal)));
+    }
+
+    /**
+     * Requests a run may make: the day's budget spread evenly over the UTC day (so the evening's deals are not missed
+     * because the morning spent the day), catching up on what earlier runs left unspent at no more than the per-second
+     * rate allows for a run.
+     *
+     * @param secondsIntoDay seconds since UTC midnight at the run's start
+     */
+    public static int runBudget(long usedToday, long perDay, long secondsIntoDay, long runSeconds, double perSecond,
+                                int maxPerRun) {
+        double share = Math.min(1.0, (double) (secondsIntoDay + runSeconds) / 86_400);
+        long allowed = (long) Math.floor(perDay * share) - usedToday;
+        long rateCap = (long) Math.floor(perSecond * runSeconds);
+        return (int) Math.max(0, Math.min(allowed, Math.min(rateCap, maxPerRun)));
+    }
+
+    /** Gamma(shape, 1) sample (Marsaglia and Tsang; shape < 1 by the boost u^(1/shape)). */
+    static double gamma(double shape, SplittableRandom random) {
+        if (shape < 1) {
+            return gamma(shape + 1, random) * Math.pow(random.nextDouble(), 1 / shape);
+        }
+        double d = shape - 1.0 / 3;
+        double c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x;
+            double v;
+            do {
+                x = normal(random);
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = random.nextDouble();
+            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+                return d * v;
+            }
+        }
+    }
+
+    private static double normal(SplittableRandom random) {
+        double u1 = random.nextDouble();
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1 == 0 ? Double.MIN_VALUE : u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,286 @@
+package io.caravan.amazon.dealrecall;
+
+import io.caravan.amazon.CheckBelief;
+import io.caravan.amazon.CheckPlanner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/** The four ways of spending the requests the benchmark compares. */
+public final class Policies {
+
+    private Policies() {
+    }
+
+    /** Chooses the products a run checks and learns from what they showed. */
+    public interface Policy {
+        String name();
+
+        /** Up to {@code items} products for this run, in claim order. */
+        List<Integer> claim(long now, int items);
+
+        void checked(Catalogue.Product product, long now, double price, boolean inDeal);
+
+        /** After a run: the requests it could make and made. */
+        default void runEnded(long now, int budget, int used) {
+        }
+    }
+
+    /** Every product in turn, whatever it showed. */
+    public static final class RoundRobin implements Policy {
+        private final int size;
+        private int next;
+
+        public RoundRobin(Catalogue catalogue) {
+            this.size = catalogue.products.size();
+        }
+
+        public String name() {
+            return "round-robin";
+        }
+
+        public List<Integer> claim(long now, int items) {
+            List<Integer> claimed = new ArrayList<>();
+            for (int i = 0; i < Math.min(items, size); i++) {
+                claimed.add(next);
+                next = (next + 1) % size;
+            }
+            return claimed;
+        }
+
+        public void checked(Catalogue.Product product, long now, double price, boolean inDeal) {
+        }
+    }
+
+    /**
+     * Due products by tier, most due first: the claim statement's order ({@code plan_tier DESC, priority DESC,
+     * next_check_at}), with the last request filled up from the next due so each carries a full batch.
+     */
+    static final class DueQueue {
+        private record Entry(int product, long due, long version) {
+        }
+
+        private final List<PriorityQueue<Entry>> tiers = new ArrayList<>();
+        private final long[] versions;
+        private final long[] dueAt;
+
+        DueQueue(int size) {
+            for (int t = 0; t <= CheckPlanner.TIER_DEAL; t++) {
+                tiers.add(new PriorityQueue<>((a, b) -> Long.compare(a.due, b.due)));
+            }
+            versions = new long[size];
+            dueAt = new long[size];
+            for (int i = 0; i < size; i++) {
+                set(i, 0, 0);
+            }
+        }
+
+        void set(int product, long due, int tier) {
+            versions[product]++;
+            dueAt[product] = due;
+            tiers.get(tier).add(new Entry(product, due, versions[product]));
+        }
+
+        private Entry peek(PriorityQueue<Entry> queue) {
+            while (!queue.isEmpty() && queue.peek().version != versions[queue.peek().product]) {
+                queue.poll();
+            }
+            return queue.peek();
+        }
+
+        /** Due products up to {@code items}, tier first; the last batch of {@code batch} filled with the soonest due. */
+        List<Integer> claim(long now, int items, int batch) {
+            List<Integer> claimed = new ArrayList<>();
+            for (int t = tiers.size() - 1; t >= 0; t--) {
+                PriorityQueue<Entry> queue = tiers.get(t);
+                Entry e;
+                while (claimed.size() < items && (e = peek(queue)) != null && e.due <= now) {
+                    claimed.add(queue.poll().product);
+                    versions[e.product]++; // leased: back when checked
+                    dueAt[e.product] = Long.MAX_VALUE;
+                }
+            }
+            while (claimed.size() % batch != 0 && claimed.size() < items) {
+                PriorityQueue<Entry> soonest = null;
+                for (PriorityQueue<Entry> queue : tiers) {
+                    Entry e = peek(queue);
+                    if (e != null && (soonest == null || e.due < soonest.peek().due)) {
+                        soonest = queue;
+                    }
+                }
+                if (soonest == null) {
+                    break;
+                }
+                Entry e = soonest.poll();
+                claimed.add(e.product);
+                versions[e.product]++;
+                dueAt[e.product] = Long.MAX_VALUE;
+            }
+            return claimed;
+        }
+
+        long stillDue(long now) {
+            long count = 0;
+            for (long at : dueAt) {
+                if (at <= now) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /**
+     * Today's rule (PriceWrite.nextInterval before the planner): any price or availability change, a price within half
+     * the minimum discount of the reference, or a running deal resets the interval to min-interval; a quiet check
+     * doubles it up to max-interval.
+     */
+    public static final class Doubling implements Policy {
+        private final DueQueue due;
+        private final long[] interval;
+        private final double[] last;
+        private final long min;
+        private final long max;
+
+        public Doubling(Catalogue catalogue, long min, long max) {
+            int n = catalogue.products.size();
+            this.due = new DueQueue(n);
+            this.interval = new long[n];
+            this.last = new double[n];
+            java.util.Arrays.fill(interval, Catalogue.HOUR);
+            java.util.Arrays.fill(last, Double.NaN);
+            this.min = min;
+            this.max = max;
+        }
+
+        public String name() {
+            return "doubling";
+        }
+
+        public List<Integer> claim(long now, int items) {
+            return due.claim(now, items, 10);
+        }
+
+        public void checked(Catalogue.Product p, long now, double price, boolean inDeal) {
+            boolean changed = Double.compare(price, last[p.id]) != 0;
+            boolean near = !Double.isNaN(price) && price <= p.base * 0.9;
+            last[p.id] = price;
+            long next = changed || near || inDeal ? min : Math.max(min, Math.min(max, interval[p.id] * 2));
+            interval[p.id] = next;
+            due.set(p.id, now + next, 0);
+        }
+    }
+
+    /** The planner, learning ({@code oracle} false) or told each product's true rate and duration ({@code oracle} true). */
+    public static final class Planned implements Policy {
+        static final long PRIORS_EVERY = 600;
+        private final Catalogue catalogue;
+        private final CheckPlanner planner;
+        private final boolean oracle;
+        private final DueQueue due;
+        private final CheckBelief[] beliefs;
+        private final CheckPlanner.Prior[] priors;
+        private final SplittableRandom random;
+        static final long PRICE_EVERY = 3_600;
+        static final int SAMPLE = 2_000;
+        private final double checksPerSecond;
+        private double mu = 1e-3;
+        private double base = 1e-3;
+        private double correction = 1;
+        private long priorsAt = -1;
+        private long priceAt = -PRICE_EVERY;
+
+        public Planned(Catalogue catalogue, CheckPlanner planner, boolean oracle, double checksPerSecond) {
+            this.checksPerSecond = checksPerSecond;
+            this.catalogue = catalogue;
+            this.planner = planner;
+            this.oracle = oracle;
+            int n = catalogue.products.size();
+            this.due = new DueQueue(n);
+            this.beliefs = new CheckBelief[n];
+            java.util.Arrays.fill(beliefs, CheckBelief.NEW);
+            this.priors = new CheckPlanner.Prior[catalogue.categories * 2];
+            java.util.Arrays.fill(priors, CheckPlanner.Prior.DEFAULT);
+            this.random = new SplittableRandom(catalogue.seed ^ 0x5DEECE66DL);
+        }
+
+        public String name() {
+            return oracle ? "oracle" : "planner";
+        }
+
+        public double mu() {
+            return mu;
+        }
+
+        public List<Integer> claim(long now, int items) {
+            if (!oracle && now - priorsAt >= PRIORS_EVERY) {
+                refreshPriors();
+                priorsAt = now;
+            }
+            if (now - priceAt >= PRICE_EVERY) {
+                reprice();
+                priceAt = now;
+            }
+            return due.claim(now, items, 10);
+        }
+
+        /** μ from a sample of the catalogue, as PriceRun does from a sample of products.plan_*. */
+        private void reprice() {
+            int n = catalogue.products.size();
+            int size = Math.min(n, SAMPLE);
+            List<CheckPlanner.Demand> sample = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                Catalogue.Product p = catalogue.products.get(size == n ? i : random.nextInt(n));
+                boolean guaranteed = p.tracked || catalogue.channel[p.category];
+                CheckBelief b = beliefs[p.id];
+                sample.add(oracle ? new CheckPlanner.Demand(p.rate, p.duration, guaranteed, b.inDeal())
+                        : new CheckPlanner.Demand(planner.rate(b, priors[group(p)], random),
+                        CheckPlanner.duration(b, priors[group(p)]), guaranteed, b.inDeal()));
+            }
+            base = planner.price(sample, (double) n / size, checksPerSecond);
+            mu = base * correction;
+        }
+
+        public void runEnded(long now, int budget, int used) {
+            correction = CheckPlanner.correct(correction, budget, used);
+            mu = base * correction;
+        }
+
+        /** What the hub's PriceRun does every few minutes with one GROUP BY over products.plan_*. */
+        private void refreshPriors() {
+            double[][] sums = new double[catalogue.categories * 2][4];
+            double[] all = new double[4];
+            for (Catalogue.Product p : catalogue.products) {
+                CheckBelief b = beliefs[p.id];
+                double[] s = sums[group(p)];
+                s[0] += b.deals(); s[1] += b.exposure(); s[2] += b.dealSeconds(); s[3] += b.dealsEnded();
+                all[0] += b.deals(); all[1] += b.exposure(); all[2] += b.dealSeconds(); all[3] += b.dealsEnded();
+            }
+            CheckPlanner.Prior global = CheckPlanner.Prior.pooled(all[0], all[1], all[2], all[3], CheckPlanner.Prior.DEFAULT);
+            for (int c = 0; c < priors.length; c++) {
+                priors[c] = CheckPlanner.Prior.pooled(sums[c][0], sums[c][1], sums[c][2], sums[c][3], global);
+            }
+        }
+
+        /** The prior's group: category and whether the product moves its price for real. */
+        private int group(Catalogue.Product p) {
+            return p.category * 2 + (beliefs[p.id].mover() ? 1 : 0);
+        }
+
+        public void checked(Catalogue.Product p, long now, double price, boolean inDeal) {
+            boolean guaranteed = p.tracked || catalogue.channel[p.category];
+            CheckPlanner.Plan plan;
+            if (oracle) {
+                CheckBelief b = beliefs[p.id].observe(now, price, inDeal, p.duration, planner.settings().noise(),
+                        planner.settings().memory());
+                plan = planner.schedule(b, now, p.rate, p.duration, guaranteed, mu);
+            } else {
+                plan = planner.plan(beliefs[p.id], now, price, inDeal, guaranteed, priors[group(p)], mu, random);
+            }
+            beliefs[p.id] = plan.belief();
+            due.set(p.id, plan.nextCheck(), plan.tier());
+        }
+
+    }
+}

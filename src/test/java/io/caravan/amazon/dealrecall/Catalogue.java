@@ -94,7 +94,7 @@ public final class Catalogue {
             p.stockOuts.add(new long[]{t, end});
             t = end;
         }
-        if (p.kind == Kind.DEAL_PRONE) {
+        if (p.kind == Kind.DEAL_PRONE || p.kind == Kind.LIGHTNING) {
             for (long t = next(random, 5 * DAY); t < horizon; t += next(random, 5 * DAY)) {
                 p.promos.add(new long[]{t, t + DAY});
             }

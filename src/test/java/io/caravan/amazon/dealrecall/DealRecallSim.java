@@ -26,14 +26,14 @@ public final class DealRecallSim {
                     Integer.getInteger("categories", 20), Long.getLong("days", 28), Long.getLong("warmup-days", 3),
                     Double.parseDouble(System.getProperty("per-second", "1")), Integer.getInteger("per-day", 2_000),
                     new CheckPlanner.Settings(Double.parseDouble(System.getProperty("noise", "0.02")), 15 * 60, 6 * 3_600,
-                            7 * 86_400, 2 * 3_600, 30 * 86_400.0));
+                            7 * 86_400, 2 * 3_600, 30 * 86_400.0, Catalogue.COOLDOWN));
         }
     }
 
     /** One policy's figures; latencies in seconds. */
     public record Result(String policy, int deals, int caught, double medianLatency, double p90Latency, long requests,
                          long items, long overQuota, double medianExpiry, double p90Expiry, long guaranteeMisses,
-                         long expiryMisses, Map<Catalogue.Kind, Long> checksByKind, double nanosPerItem) {
+                         long expiryMisses, Map<Catalogue.Kind, Long> checksByKind, double nanosPerItem, String recallByKind) {
         public double recall() {
             return deals == 0 ? 0 : 100.0 * caught / deals;
         }
@@ -69,6 +69,7 @@ public final class DealRecallSim {
         long[] lastCheck = new long[n];
         Arrays.fill(lastCheck, 0);
         Map<Catalogue.Kind, Long> byKind = new EnumMap<>(Catalogue.Kind.class);
+        Map<Catalogue.Kind, Long> caughtByKind = new EnumMap<>(Catalogue.Kind.class);
         long requests = 0;
         long items = 0;
         long over = 0;
@@ -103,6 +104,7 @@ public final class DealRecallSim {
                     seen.put(deal, t);
                     if (deal.start() >= warmup && deal.start() < measuredUntil) {
                         latencies.add((double) (t - deal.start()));
+                        caughtByKind.merge(p.kind, 1L, Long::sum);
                     }
                 }
                 while (expiryNext[id] < p.deals.size() && p.deals.get(expiryNext[id]).end() <= t) {
@@ -124,10 +126,16 @@ public final class DealRecallSim {
                 System.out.printf("  %s day %.1f mu %.2e used today %d%n", policy.name(), t / 86400.0, planned.mu(), usedToday);
             }
         }
+        Map<Catalogue.Kind, Long> dealsByKind = new EnumMap<>(Catalogue.Kind.class);
+        catalogue.deals.stream().filter(d -> d.start() >= warmup && d.start() < measuredUntil)
+                .forEach(d -> dealsByKind.merge(catalogue.products.get(d.product()).kind, 1L, Long::sum));
+        StringBuilder recallByKind = new StringBuilder();
+        dealsByKind.forEach((k, v) -> recallByKind.append(String.format(" %s %.1f %% of %d", k.name().toLowerCase(),
+                100.0 * caughtByKind.getOrDefault(k, 0L) / v, v)));
         int deals = (int) catalogue.deals.stream().filter(d -> d.start() >= warmup && d.start() < measuredUntil).count();
         return new Result(policy.name(), deals, latencies.size(), quantile(latencies, 0.5), quantile(latencies, 0.9), requests,
                 items, over, quantile(expiries, 0.5), quantile(expiries, 0.9), guaranteeMisses, expiryMisses, byKind,
-                items == 0 ? 0 : (double) nanos / items);
+                items == 0 ? 0 : (double) nanos / items, recallByKind.toString());
     }
 
     static double quantile(List<Double> values, double q) {
@@ -161,6 +169,7 @@ public final class DealRecallSim {
             StringBuilder line = new StringBuilder(String.format("checks of %-12s", r.policy()));
             r.checksByKind().forEach((k, v) -> line.append(String.format(" %s %.1f %%", k.name().toLowerCase(), 100.0 * v / total)));
             System.out.println(line);
+            System.out.printf("recall of %-12s%s%n", r.policy(), r.recallByKind());
         }
         Result rr = results.get(0);
         Result planner = results.get(2);

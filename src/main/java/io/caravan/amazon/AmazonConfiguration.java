@@ -40,15 +40,20 @@ public class AmazonConfiguration {
     }
 
     @Bean
+    PricePlan pricePlan(AmazonProperties amazon, DealsProperties deals, JdbcTemplate jdbc, MeterRegistry meters) {
+        return new PricePlan(amazon, deals, jdbc, meters, Clock.systemUTC());
+    }
+
+    @Bean
     PriceWrite priceWrite(AmazonProperties amazon, DealsProperties deals, JdbcTemplate jdbc, TransactionTemplate tx,
-                          Outbox outbox, MeterRegistry meters) {
-        return new PriceWrite(amazon, deals, jdbc, tx, outbox, meters, Clock.systemUTC());
+                          Outbox outbox, MeterRegistry meters, PricePlan plan) {
+        return new PriceWrite(amazon, deals, jdbc, tx, outbox, meters, Clock.systemUTC(), plan);
     }
 
     @Bean
     PriceRun priceRun(AmazonProperties amazon, PriceClaims claims, JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox,
-                      JobStateRepository jobState, MeterRegistry meters) {
-        return new PriceRun(amazon, claims, jdbc, tx, outbox, jobState, meters);
+                      JobStateRepository jobState, MeterRegistry meters, PricePlan plan) {
+        return new PriceRun(amazon, claims, jdbc, tx, outbox, jobState, meters, plan);
     }
 
     /**

@@ -65,8 +65,14 @@ public record AmazonProperties(
     }
 
     /**
-     * Adaptive check intervals: a product whose price moved or that sits near a deal is checked after
-     * {@code minInterval}; each quiet check doubles the interval up to {@code maxInterval}.
+     * When products are checked: {@link CheckPlanner} spends the request budget where deals are likely (see
+     * docs/price-planner.md).
+     *
+     * @param minInterval       shortest interval between two checks of a product
+     * @param maxInterval       longest interval of a product someone tracks or of a category posting to a channel
+     * @param exploreInterval   longest interval of any product: a quiet one is still looked at this often
+     * @param noise             a price change under this share of the price is noise (repricers' cents), not a move
+     * @param memory            half-life of what the planner learned: older deals and quiet spells count less
      *
      * @param batchSize         items claimed per getItems call; Amazon accepts at most 10 and bills a call, not an item
      * @param maxRequestsPerRun getItems calls per {@code amazon-prices} run
@@ -90,7 +96,22 @@ public record AmazonProperties(
                          @Min(value = 1, message = "must be at least 1 call in flight")
                          @Max(value = 64, message = "must be at most 64 calls in flight")
                          @DefaultValue("8") int concurrency,
-                         @NotNull @DefaultValue("10m") Duration lease) {
+                         @NotNull @DefaultValue("10m") Duration lease,
+                         @NotNull @DefaultValue("7d") Duration exploreInterval,
+                         @NotNull @DecimalMin(value = "0", message = "must be at least 0")
+                         @DecimalMax(value = "0.5", message = "must be at most 0.5 (50 %)") @DefaultValue("0.02") BigDecimal noise,
+                         @NotNull @DefaultValue("30d") Duration memory) {
+
+        public Checks {
+            if (minInterval != null && maxInterval != null && maxInterval.compareTo(minInterval) < 0) {
+                throw new IllegalArgumentException("caravan.amazon.checks.max-interval (" + maxInterval
+                        + ") must be at least min-interval (" + minInterval + ")");
+            }
+            if (maxInterval != null && exploreInterval != null && exploreInterval.compareTo(maxInterval) < 0) {
+                throw new IllegalArgumentException("caravan.amazon.checks.explore-interval (" + exploreInterval
+                        + ") must be at least max-interval (" + maxInterval + ")");
+            }
+        }
     }
 
     /**

@@ -47,9 +47,11 @@ public final class CheckPlanner {
      * @param exploreInterval longest interval of any product, seconds
      * @param expiryLatency   longest interval while a deal runs, seconds
      * @param memory          half-life of evidence, seconds
+     * @param cooldown        after a deal ends, how long the deal rules refuse a new one (caravan.deals.repost-cooldown),
+     *                        seconds: a check in it cannot catch a deal
      */
     public record Settings(double noise, long minInterval, long maxInterval, long exploreInterval, long expiryLatency,
-                           double memory) {
+                           double memory, long cooldown) {
         public Settings {
             if (!(noise >= 0 && noise < 1)) {
                 throw new IllegalArgumentException("noise must be in [0, 1), was " + noise);
@@ -104,12 +106,20 @@ public final class CheckPlanner {
         CheckBelief next = belief.observe(at, price, inDeal, duration, settings.noise, settings.memory);
         double rate = rate(next, prior, random);
         duration = duration(next, prior);
-        return schedule(next, at, rate, duration, guaranteed, mu);
+        return schedule(next, at, rate, duration, guaranteed, belief.inDeal() && !inDeal, mu);
     }
 
-    /** The interval for known λ and D (the oracle's entry point), with the guarantees applied. */
-    public Plan schedule(CheckBelief belief, long at, double rate, double duration, boolean guaranteed, double mu) {
+    /**
+     * The interval for known λ and D (the oracle's entry point), with the guarantees applied.
+     *
+     * @param dealEnded the check saw the product's deal end: nothing new can be posted before the cooldown is over
+     */
+    public Plan schedule(CheckBelief belief, long at, double rate, double duration, boolean guaranteed, boolean dealEnded,
+                         double mu) {
         long interval = interval(rate, duration, mu);
+        if (dealEnded) {
+            interval = Math.max(interval, settings.cooldown);
+        }
         int tier = TIER_OTHER;
         if (guaranteed) {
             interval = Math.min(interval, settings.maxInterval);

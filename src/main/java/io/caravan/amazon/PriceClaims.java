@@ -28,7 +28,7 @@ public class PriceClaims {
     /** A claimed product with what the checks compare against. */
     public record Claimed(String asin, BigDecimal price, String availability, String status, Duration interval, Long categoryId,
                           String categorySlug, BigDecimal categoryMinPct, String channelChatId, String title, String url,
-                          String imageUrl) implements CreatorsEndpoint.Asin {
+                          String imageUrl, CheckBelief belief) implements CreatorsEndpoint.Asin {
 
         /** Title, URL and image as Amazon just answered them ({@code item} may be null or lack them), else as stored. */
         public String titleNow(AmazonItem item) {
@@ -74,7 +74,8 @@ public class PriceClaims {
     }
 
     /**
-     * Claims up to {@code n} due products, higher priority first, in a short transaction of its own: pushing
+     * Claims up to {@code n} due products, the planner's tier first (running deals, then tracked products and channel
+     * categories), then higher priority, most overdue first, in a short transaction of its own: pushing
      * {@code next_check_at} forward by the lease is the claim, and SKIP LOCKED lets a concurrent worker (or another
      * instance) take the next ones instead of waiting.
      */
@@ -83,7 +84,7 @@ public class PriceClaims {
                 WITH due AS (
                     SELECT asin, marketplace FROM products
                     WHERE marketplace = ? AND status <> 'inaccessible' AND next_check_at <= now()
-                    ORDER BY priority DESC, next_check_at
+                    ORDER BY plan_tier DESC, priority DESC, next_check_at
                     LIMIT ? FOR UPDATE SKIP LOCKED),
                 claimed AS (
                     UPDATE products p SET next_check_at = now() + ?::interval
@@ -91,12 +92,18 @@ public class PriceClaims {
                         AND p.asin = ANY(ARRAY(SELECT asin FROM due)) -- through the primary key, see PriceWrite.PRODUCTS_UPDATE
                     RETURNING p.*)
                 SELECT p.asin, p.current_price, p.availability, p.status, EXTRACT(EPOCH FROM p.check_interval)::bigint,
-                       p.category_id, c.slug, c.min_discount_pct, c.channel_chat_id, p.title, p.url, p.image_url
+                       p.category_id, c.slug, c.min_discount_pct, c.channel_chat_id, p.title, p.url, p.image_url,
+                       p.plan_deals, p.plan_exposure, p.plan_deal_seconds, p.plan_deals_ended,
+                       coalesce(EXTRACT(EPOCH FROM p.last_checked_at)::bigint, -1),
+                       coalesce(EXTRACT(EPOCH FROM p.plan_deal_since)::bigint, -1), p.plan_last_price, p.plan_moves
                 FROM claimed p LEFT JOIN categories c ON c.id = p.category_id
-                ORDER BY p.priority DESC, p.asin""",
+                ORDER BY p.plan_tier DESC, p.priority DESC, p.asin""",
                 (rs, i) -> new Claimed(rs.getString(1), rs.getBigDecimal(2), rs.getString(3), rs.getString(4),
                         Duration.ofSeconds(rs.getLong(5)), (Long) rs.getObject(6), rs.getString(7), rs.getBigDecimal(8),
-                        rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12)),
+                        rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
+                        new CheckBelief(rs.getDouble(13), rs.getDouble(14), rs.getDouble(15), rs.getDouble(16), rs.getLong(17),
+                                rs.getLong(18), rs.getBigDecimal(19) == null ? Double.NaN : rs.getBigDecimal(19).doubleValue(),
+                                rs.getDouble(20))),
                 amazon.marketplace(), n, amazon.checks().lease().toMillis() + " milliseconds"));
     }
 

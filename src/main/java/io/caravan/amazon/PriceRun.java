@@ -39,9 +39,11 @@ public class PriceRun {
     private final Outbox outbox;
     private final JobStateRepository jobState;
     private final AtomicLong activeDeals = new AtomicLong();
+    private final PricePlan plan;
 
     public PriceRun(AmazonProperties amazon, PriceClaims claims, JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox,
-                    JobStateRepository jobState, MeterRegistry meters) {
+                    JobStateRepository jobState, MeterRegistry meters, PricePlan plan) {
+        this.plan = plan;
         this.amazon = amazon;
         this.claims = claims;
         this.jdbc = jdbc;
@@ -55,11 +57,13 @@ public class PriceRun {
     /** A run's budget and count; the loop's {@code CaravanMore} property mirrors {@link #more}. */
     static final class State {
         private final Exchange exchange;
+        private final int budget;
         private int requestsLeft;
         private int checked;
 
         State(Exchange exchange, int requests) {
             this.exchange = exchange;
+            this.budget = requests;
             this.requestsLeft = requests;
             exchange.setProperty(MORE, requests > 0);
         }
@@ -85,8 +89,9 @@ public class PriceRun {
         return state;
     }
 
-    /** Route step: the run begins with its request budget. */
+    /** Route step: the run begins with its request budget, and the planner's priors and μ fresh enough. */
     public void start(Exchange exchange) {
+        plan.refreshIfDue();
         exchange.setProperty(STATE, new State(exchange, amazon.checks().maxRequestsPerRun()));
     }
 
@@ -122,6 +127,8 @@ public class PriceRun {
 
     /** Route step at the end: the products checked as {@code CaravanRows}, and the active-deals gauge. */
     public void finish(Exchange exchange) {
+        State run = state(exchange);
+        plan.runEnded(run.budget, run.budget - Math.max(0, run.requestsLeft));
         exchange.getMessage().setHeader(JobHeaders.ROWS, state(exchange).checked);
         exchange.getMessage().setBody(state(exchange).checked);
         Long count = jdbc.queryForObject("SELECT count(*) FROM deals WHERE status = 'active' AND marketplace = ?",

@@ -1,5 +1,6 @@
 package io.caravan.amazon;
 
+import io.caravan.amazon.CheckPlanner.Plan;
 import io.caravan.amazon.PriceCalls.Call;
 import io.caravan.amazon.PriceClaims.Claimed;
 import io.caravan.core.Secrets;
@@ -49,11 +50,15 @@ public class PriceWrite {
                 current_price = v.price, currency = coalesce(v.currency, p.currency), list_price = v.list_price,
                 saving_basis_type = v.saving_basis_type, availability = v.availability, last_error = v.last_error,
                 last_checked_at = ?::timestamptz, check_interval = make_interval(secs => v.secs),
-                next_check_at = ?::timestamptz + make_interval(secs => v.secs), updated_at = now()
+                next_check_at = ?::timestamptz + make_interval(secs => v.secs), updated_at = now(),
+                plan_deals = v.deals, plan_exposure = v.exposure, plan_deal_seconds = v.deal_seconds,
+                plan_deals_ended = v.deals_ended, plan_moves = v.moves, plan_deal_since = v.deal_since,
+                plan_last_price = v.last_price, plan_tier = v.tier
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::numeric[],
-                        ?::text[], ?::text[], ?::text[], ?::bigint[])
+                        ?::text[], ?::text[], ?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
+                        ?::float8[], ?::timestamptz[], ?::numeric[], ?::smallint[])
                 AS v(asin, title, url, image_url, status, price, currency, list_price, saving_basis_type, availability,
-                     last_error, secs)
+                     last_error, secs, deals, exposure, deal_seconds, deals_ended, moves, deal_since, last_price, tier)
             WHERE p.asin = v.asin AND p.marketplace = ? AND p.asin = ANY(?::text[])""";
 
     private final AmazonProperties amazon;
@@ -65,9 +70,11 @@ public class PriceWrite {
     private final Outbox outbox;
     private final Clock clock;
     private final Counter checks;
+    private final PricePlan plan;
 
     public PriceWrite(AmazonProperties amazon, DealsProperties dealSettings, JdbcTemplate jdbc, TransactionTemplate tx,
-                      Outbox outbox, MeterRegistry meters, Clock clock) {
+                      Outbox outbox, MeterRegistry meters, Clock clock, PricePlan plan) {
+        this.plan = plan;
         this.amazon = amazon;
         this.dealSettings = dealSettings;
         this.rules = new DealRules(dealSettings);
@@ -136,7 +143,9 @@ public class PriceWrite {
             watches.computeIfAbsent((String) w.get("asin"), a -> new ArrayList<>()).add(w);
         }
 
-        UnnestColumns products = new UnnestColumns(12);
+        UnnestColumns products = new UnnestColumns(20);
+        double mu = plan.mu();
+        java.util.SplittableRandom random = plan.random();
         UnnestColumns historyRows = new UnnestColumns(5);
         UnnestColumns ended = new UnnestColumns(2);
         UnnestColumns started = new UnnestColumns(5);
@@ -193,13 +202,17 @@ public class PriceWrite {
                         hitWatchIds.add(watch.get("id"));
                     }
                 }
-                Duration interval = nextInterval(product.interval(), changed || nearDeal || decision instanceof DealRules.Start);
+                boolean guaranteed = product.channelChatId() != null || watches.containsKey(product.asin());
+                Plan next = plan(product, now, available ? price : null, decision, guaranteed, mu, random);
+                CheckBelief b = next.belief();
                 products.add(product.asin(),
                         product.titleNow(item), product.urlNow(item), product.imageUrlNow(item),
                         status, status.equals("inaccessible") ? product.price() : price, currency, savingBasis,
                         item != null && item.offer() != null ? item.offer().savingBasisType() : null, availability,
                         error == null ? null : Secrets.redact(error.code() + ": " + error.message()),
-                        interval.toSeconds());
+                        Math.max(1, next.nextCheck() - now.getEpochSecond()), b.deals(), b.exposure(), b.dealSeconds(),
+                        b.dealsEnded(), b.moves(), b.inDeal() ? Instant.ofEpochSecond(b.dealSince()) : null,
+                        Double.isNaN(b.lastPrice()) ? null : BigDecimal.valueOf(b.lastPrice()), next.tier());
                 results.add(new PriceEvents.Checked(product, item, price, currency, decision, hits, changed));
             }
             perCall.add(results);
@@ -241,14 +254,20 @@ public class PriceWrite {
         outbox.publishAll(events.of(perCall, dealIds, now));
     }
 
-    Duration nextInterval(Duration current, boolean busy) {
-        Duration min = amazon.checks().minInterval();
-        Duration max = amazon.checks().maxInterval();
-        if (busy) {
-            return min;
+    /**
+     * The {@link CheckPlanner}'s decision for a checked product: its belief after this check, when it is due and its
+     * claim tier. Counts the request share by the product's class and category, and a new deal's detection delay.
+     */
+    private Plan plan(Claimed product, Instant now, BigDecimal price, DealRules.Decision decision, boolean guaranteed,
+                      double mu, java.util.SplittableRandom random) {
+        CheckBelief before = product.belief();
+        boolean inDeal = decision instanceof DealRules.Start || decision instanceof DealRules.Keep;
+        if (decision instanceof DealRules.Start && before.lastCheck() >= 0) {
+            plan.detected(now.getEpochSecond() - before.lastCheck());
         }
-        Duration doubled = current.multipliedBy(2);
-        return doubled.compareTo(max) > 0 ? max : doubled.compareTo(min) < 0 ? min : doubled;
+        plan.spent(PricePlan.productClass(before, guaranteed), product.categorySlug() == null ? "none" : product.categorySlug());
+        return plan.planner().plan(before, now.getEpochSecond(), price == null ? Double.NaN : price.doubleValue(), inDeal,
+                guaranteed, plan.prior(product.categoryId(), before.mover()), mu, random);
     }
 
     static boolean available(BigDecimal price, String availability) {

@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param minHistory         how much of that window our history must cover before it alone is the reference
  *                           (shorter history falls back to the lower of the median and Amazon's savingBasis)
  * @param repostCooldown     after a deal ends, how long before the same product may deal again
+ * @param expiryLatency      a running deal is re-checked at least this often, so its end is posted within it
  */
 @Validated
 @ConfigurationProperties("caravan.deals")
@@ -25,5 +26,6 @@ public record DealsProperties(
         @DecimalMax(value = "95", message = "must be at most 95 percent") @DefaultValue("20") BigDecimal minDiscountPercent,
         @NotNull @DefaultValue("30d") Duration referenceWindow,
         @NotNull @DefaultValue("7d") Duration minHistory,
-        @NotNull @DefaultValue("24h") Duration repostCooldown) {
+        @NotNull @DefaultValue("24h") Duration repostCooldown,
+        @NotNull @DefaultValue("2h") Duration expiryLatency) {
 }

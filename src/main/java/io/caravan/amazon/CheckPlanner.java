@@ -106,23 +106,25 @@ public final class CheckPlanner {
         CheckBelief next = belief.observe(at, price, inDeal, duration, settings.noise, settings.memory);
         double rate = rate(next, prior, random);
         duration = duration(next, prior);
-        return schedule(next, at, rate, duration, guaranteed, belief.inDeal() && !inDeal, mu);
+        return schedule(next, at, rate, duration, guaranteed, belief.inDeal() && !inDeal, mu, random);
     }
 
     /**
      * The interval for known λ and D (the oracle's entry point), with the guarantees applied.
      *
      * @param dealEnded the check saw the product's deal end: nothing new can be posted before the cooldown is over
+     * @param random    spreads guaranteed checks over the last quarter of max-interval, so products that came in
+     *                  together do not stay due together and queue past their guarantee
      */
     public Plan schedule(CheckBelief belief, long at, double rate, double duration, boolean guaranteed, boolean dealEnded,
-                         double mu) {
+                         double mu, SplittableRandom random) {
         long interval = interval(rate, duration, mu);
         if (dealEnded) {
             interval = Math.max(interval, settings.cooldown);
         }
         int tier = TIER_OTHER;
         if (guaranteed) {
-            interval = Math.min(interval, settings.maxInterval);
+            interval = Math.min(interval, (long) (settings.maxInterval * (1 - 0.25 * random.nextDouble())));
             tier = TIER_GUARANTEED;
         }
         if (belief.inDeal()) {

@@ -274,7 +274,7 @@ public final class Policies {
             if (oracle) {
                 CheckBelief b = beliefs[p.id].observe(now, price, inDeal, p.duration, planner.settings().noise(),
                         planner.settings().memory());
-                plan = planner.schedule(b, now, p.rate, p.duration, guaranteed, beliefs[p.id].inDeal() && !inDeal, mu);
+                plan = planner.schedule(b, now, p.rate, p.duration, guaranteed, beliefs[p.id].inDeal() && !inDeal, mu, random);
             } else {
                 plan = planner.plan(beliefs[p.id], now, price, inDeal, guaranteed, priors[group(p)], mu, random);
             }

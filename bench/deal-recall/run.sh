@@ -1,0 +1,25 @@
+#!/usr/bin/env sh
+# Deal-recall benchmark (issue 26): a seeded simulated catalogue (stable products, algorithmic repricers with cent
+# jitter, deal-prone products with their own deal rates and durations, lightning-deal products, stock-outs; the model
+# is in docs/price-planner.md) checked under one quota by four policies on a simulated clock: round-robin, the old
+# doubling rule, the hub's CheckPlanner (the same class the amazon-prices route uses) and an oracle that knows each
+# product's true deal rate and duration. Prints recall, median and p90 detection latency, requests, expiry latency and
+# deals caught per 1,000 requests side by side; the last line reads
+#   deal recall: planner P %, round-robin R %, oracle O % (gap closed G %), over quota N
+# Goal: gap closed >= 80 % where oracle >= 1.5 x round-robin, over quota 0, planner's median latency <= round-robin's.
+#
+# Needs no database: a plain Java main in test scope. Options (environment), all printed in the output:
+#   SEED (20261206), PRODUCTS (10000), CATEGORIES (20), DAYS (42), WARMUP_DAYS (14, deals starting before are not
+#   counted: the planner's learning time), PER_SECOND (1), PER_DAY (1600), NOISE (0.02), EXPLORE_INTERVAL (604800 s)
+set -e
+cd "$(dirname "$0")/../.."
+echo "uptime before: $(uptime)"
+./mvnw -B -q test-compile >/dev/null
+java -cp target/classes:target/test-classes \
+  -Dseed="${SEED:-20261206}" -Dproducts="${PRODUCTS:-10000}" -Dcategories="${CATEGORIES:-20}" -Ddays="${DAYS:-42}" \
+  -Dwarmup-days="${WARMUP_DAYS:-14}" -Dper-second="${PER_SECOND:-1}" -Dper-day="${PER_DAY:-1600}" \
+  -Dnoise="${NOISE:-0.02}" -Dexplore-interval="${EXPLORE_INTERVAL:-604800}" \
+  io.caravan.amazon.dealrecall.DealRecallSim | tee /tmp/deal-recall.$$.out | grep -v '^deal recall:'
+echo "uptime after:  $(uptime)"
+grep '^deal recall:' /tmp/deal-recall.$$.out
+rm -f /tmp/deal-recall.$$.out

@@ -1,0 +1,173 @@
+package io.caravan.amazon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The check planner's estimate and allocation on small hand-made histories. */
+class CheckPlannerTest {
+
+    static final long MIN = 60;
+    static final long HOUR = 3_600;
+    static final long DAY = 86_400;
+    static final CheckPlanner.Settings SETTINGS = new CheckPlanner.Settings(0.02, 15 * MIN, 6 * HOUR, 7 * DAY, 2 * HOUR,
+            30 * DAY, DAY);
+    static final CheckPlanner.Prior PRIOR = new CheckPlanner.Prior(1.0 / (20 * DAY), 12 * HOUR);
+
+    final CheckPlanner planner = new CheckPlanner(SETTINGS);
+
+    /** Checks every {@code gap} for {@code days}; {@code deal} says whether a deal runs at a time. */
+    CheckBelief history(long gap, long days, java.util.function.LongPredicate deal, java.util.function.LongToDoubleFunction price) {
+        CheckBelief b = CheckBelief.NEW;
+        for (long t = 0; t < days * DAY; t += gap) {
+            b = b.observe(t, price.applyAsDouble(t), deal.test(t), CheckPlanner.duration(b, PRIOR), 0.02, 30 * DAY);
+        }
+        return b;
+    }
+
+    @Test
+    void pricesThatOnlyJitterAreNoiseAndPromoteNothing() {
+        // A repricer moving by up to 1 % every check, and a product whose price never moves.
+        CheckBelief jitter = history(HOUR, 10, t -> false, t -> 100 * (1 + 0.01 * Math.sin(t)));
+        CheckBelief still = history(HOUR, 10, t -> false, t -> 100);
+
+        assertThat(jitter.moves()).as("moves under caravan.amazon.checks.noise").isZero();
+        assertThat(jitter.mover()).isFalse();
+        assertThat(jitter.deals()).isEqualTo(still.deals()).isZero();
+        assertThat(mean(jitter)).isEqualTo(mean(still));
+        assertThat(planner.interval(mean(jitter), CheckPlanner.duration(jitter, PRIOR), 0.003))
+                .isEqualTo(planner.interval(mean(still), CheckPlanner.duration(still, PRIOR), 0.003));
+    }
+
+    @Test
+    void aRealMoveCountsAndMovesIntoAndOutOfADealDoNot() {
+        CheckBelief b = CheckBelief.NEW.observe(0, 100, false, 6 * HOUR, 0.02, 30 * DAY)
+                .observe(HOUR, 90, false, 6 * HOUR, 0.02, 30 * DAY)
+                .observe(2 * HOUR, 60, true, 6 * HOUR, 0.02, 30 * DAY)
+                .observe(3 * HOUR, 90, false, 6 * HOUR, 0.02, 30 * DAY);
+
+        assertThat(b.moves()).as("100 → 90 only; 90 → 60 and 60 → 90 are the deal's").isCloseTo(1, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(b.mover()).isTrue();
+        assertThat(b.deals()).isCloseTo(1, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(b.dealsEnded()).isCloseTo(1, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(b.dealSeconds()).as("seen from 2 h (started after 1.5 h) to 3 h (ended before 2.5 h): about an hour")
+                .isBetween(0.9 * HOUR, 1.1 * HOUR);
+    }
+
+    @Test
+    void aDealProneProductIsPromotedOverAQuietOne() {
+        // Checked every 6 h for 20 days: one sees a 6-hour deal every 4 days, the other never a deal.
+        CheckBelief prone = history(6 * HOUR, 20, t -> t % (4 * DAY) < 6 * HOUR && t > 0, t -> 100);
+        CheckBelief quiet = history(6 * HOUR, 20, t -> false, t -> 100);
+
+        assertThat(prone.deals()).isGreaterThan(3);
+        assertThat(mean(prone)).isGreaterThan(5 * mean(quiet));
+        double mu = 0.003;
+        long proneInterval = planner.interval(mean(prone), CheckPlanner.duration(prone, PRIOR), mu);
+        long quietInterval = planner.interval(mean(quiet), CheckPlanner.duration(quiet, PRIOR), mu);
+        assertThat(proneInterval).isLessThan(quietInterval / 3);
+    }
+
+    @Test
+    void aQuietProductDecaysButIsStillExplored() {
+        CheckBelief week = history(12 * HOUR, 7, t -> false, t -> 100);
+        CheckBelief month = history(12 * HOUR, 30, t -> false, t -> 100);
+        assertThat(mean(month)).as("the posterior decays with quiet exposure").isLessThan(mean(week));
+
+        // The posterior is sampled: a quiet product is sometimes given a shorter interval than its mean would give,
+        // and never a longer one than explore-interval.
+        SplittableRandom random = new SplittableRandom(7);
+        List<Long> intervals = new ArrayList<>();
+        CheckBelief after = null;
+        for (int i = 0; i < 500; i++) {
+            CheckPlanner.Plan plan = planner.plan(month, 30 * DAY, 100, false, false, PRIOR, 0.003, random);
+            intervals.add(plan.nextCheck() - 30 * DAY);
+            after = plan.belief();
+        }
+        long atMean = planner.interval(mean(after), CheckPlanner.duration(after, PRIOR), 0.003);
+        assertThat(intervals).allMatch(i -> i <= SETTINGS.exploreInterval()).allMatch(i -> i <= atMean);
+        assertThat(intervals).as("sometimes sooner than the mean says").anyMatch(i -> i < atMean * 0.8);
+        assertThat(planner.interval(1e-12, HOUR, 0.003)).as("not worth a check: explored only").isEqualTo(SETTINGS.exploreInterval());
+    }
+
+    @Test
+    void guaranteesBoundTheIntervalAndComeFirst() {
+        CheckBelief quiet = history(12 * HOUR, 30, t -> false, t -> 100);
+        SplittableRandom random = new SplittableRandom(1);
+        double exhausted = 1.0; // the quota is gone: no product is worth a check on its own
+
+        CheckPlanner.Plan tracked = planner.plan(quiet, 30 * DAY, 100, false, true, PRIOR, exhausted, random);
+        CheckPlanner.Plan other = planner.plan(quiet, 30 * DAY, 100, false, false, PRIOR, exhausted, random);
+        CheckPlanner.Plan deal = planner.plan(quiet, 30 * DAY, 60, true, false, PRIOR, exhausted, random);
+
+        assertThat(tracked.nextCheck() - 30 * DAY).isLessThanOrEqualTo(SETTINGS.maxInterval());
+        assertThat(tracked.tier()).isEqualTo(CheckPlanner.TIER_GUARANTEED);
+        assertThat(other.nextCheck() - 30 * DAY).isEqualTo(SETTINGS.exploreInterval());
+        assertThat(other.tier()).isEqualTo(CheckPlanner.TIER_OTHER);
+        assertThat(deal.nextCheck() - 30 * DAY).as("a running deal's end is seen within expiry-latency")
+                .isLessThanOrEqualTo(SETTINGS.expiryLatency());
+        assertThat(deal.tier()).isEqualTo(CheckPlanner.TIER_DEAL);
+        CheckPlanner.Plan ended = planner.plan(deal.belief(), 31 * DAY, 100, false, false, PRIOR, 0.0001, random);
+        assertThat(ended.nextCheck() - 31 * DAY).as("no deal can be posted in the repost cooldown").isGreaterThanOrEqualTo(DAY);
+    }
+
+    @Test
+    void theBudgetPricesChecksSoGuaranteesAreServedAndTheRestShares() {
+        List<CheckPlanner.Demand> products = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            products.add(new CheckPlanner.Demand(i < 10 ? 1.0 / (3 * DAY) : 1.0 / (200 * DAY), 6 * HOUR, i < 5, false));
+        }
+        // 5 guaranteed every 6 h at least: 20 checks a day. Give 200 a day.
+        double mu = planner.price(products, 1, 200.0 / DAY);
+        double perDay = 0;
+        for (CheckPlanner.Demand d : products) {
+            long interval = planner.interval(d.rate(), d.duration(), mu);
+            perDay += DAY / (double) (d.guaranteed() ? Math.min(interval, SETTINGS.maxInterval()) : interval);
+        }
+        assertThat(perDay).isBetween(180.0, 200.0);
+        assertThat(planner.interval(1.0 / (3 * DAY), 6 * HOUR, mu)).as("deal-prone ones get most")
+                .isLessThan(planner.interval(1.0 / (200 * DAY), 6 * HOUR, mu) / 4);
+
+        // An exhausted budget: only the guarantees are asked for, μ is at its ceiling.
+        assertThat(planner.price(products, 1, 1.0 / DAY)).isEqualTo(1.0);
+    }
+
+    @Test
+    void anUnspentBudgetLowersThePriceAndASpentOneLetsItRecover() {
+        double lowered = CheckPlanner.correct(1, 60, 30);
+        assertThat(lowered).isLessThan(1);
+        assertThat(CheckPlanner.correct(lowered, 60, 60)).isGreaterThan(lowered);
+        assertThat(CheckPlanner.correct(1, 60, 60)).as("never above what the budget equation says").isEqualTo(1);
+    }
+
+    @Test
+    void theDaysBudgetIsSpreadAndNeverExceeded() {
+        assertThat(CheckPlanner.runBudget(0, 2_000, 0, 60, 1, 60)).isEqualTo(1);
+        assertThat(CheckPlanner.runBudget(1_000, 2_000, 43_200, 60, 1, 60)).isEqualTo(1);
+        assertThat(CheckPlanner.runBudget(0, 2_000, 43_200, 60, 1, 60)).as("catching up, at the rate's limit").isEqualTo(60);
+        assertThat(CheckPlanner.runBudget(2_000, 2_000, 86_340, 60, 1, 60)).isZero();
+    }
+
+    @Test
+    void theIntervalSolvesTheOptimalityCondition() {
+        for (double c : new double[]{1e-6, 1e-3, 0.1, 0.5, 0.9, 0.999}) {
+            double x = CheckPlanner.solve(c);
+            assertThat(1 - Math.exp(-x) * (1 + x)).isCloseTo(c, org.assertj.core.data.Offset.offset(1e-6 + c * 1e-6));
+        }
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> new CheckPlanner.Settings(0.02, HOUR, MIN, DAY, HOUR, DAY, DAY))
+                .hasMessageContaining("max-interval");
+        assertThatThrownBy(() -> new CheckPlanner.Settings(1.5, MIN, HOUR, DAY, HOUR, DAY, DAY)).hasMessageContaining("noise");
+    }
+
+    private static double mean(CheckBelief b) {
+        return (CheckPlanner.PRIOR_DEALS + b.deals()) / (CheckPlanner.PRIOR_DEALS / PRIOR.rate() + b.exposure());
+    }
+}

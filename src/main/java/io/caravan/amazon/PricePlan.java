@@ -40,6 +40,9 @@ public class PricePlan {
     private volatile double base = 1e-3;
     private volatile double correction = 1;
     private volatile Instant refreshedAt = Instant.EPOCH;
+    /** The last detections, for the console's health view (which shows gauges and counters, not summaries). */
+    private final double[] recent = new double[100];
+    private int recorded;
 
     public PricePlan(AmazonProperties amazon, DealsProperties deals, JdbcTemplate jdbc, MeterRegistry meters, Clock clock) {
         this.amazon = amazon;
@@ -53,6 +56,18 @@ public class PricePlan {
         this.detection = DistributionSummary.builder("caravan_deal_detection_seconds").baseUnit("seconds")
                 .description("Deal seen minus the earliest moment the price history shows it could have started (the check before)")
                 .publishPercentiles(0.5, 0.9).register(meters);
+        io.micrometer.core.instrument.Gauge.builder("caravan_deal_detection_median_seconds", this, PricePlan::recentMedian)
+                .description("Median detection delay of the last 100 deals seen starting (NaN before the first)").register(meters);
+    }
+
+    synchronized double recentMedian() {
+        int n = Math.min(recorded, recent.length);
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = java.util.Arrays.copyOf(recent, n);
+        java.util.Arrays.sort(sorted);
+        return sorted[n / 2];
     }
 
     public CheckPlanner planner() {
@@ -135,6 +150,9 @@ public class PricePlan {
     /** A deal was seen starting {@code seconds} after the check before it. */
     public void detected(double seconds) {
         detection.record(seconds);
+        synchronized (this) {
+            recent[recorded++ % recent.length] = seconds;
+        }
     }
 
     /** One product's share of a request, counted by its class and category. */

@@ -1,5 +1,6 @@
 package io.caravan.telegram;
 
+import io.caravan.alerts.AdminAlerts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.core.Secrets;

@@ -3,6 +3,7 @@ package io.caravan.telegram;
 import io.caravan.core.budget.ClusterBudgets;
 import io.caravan.core.budget.ClusterProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.alerts.AdminAlerts;
 import io.caravan.core.CaravanProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -30,12 +31,6 @@ public class TelegramConfiguration {
     DealNotifier telegramDeals(JdbcTemplate jdbc, TelegramOutgoing outgoing, DealMessages messages,
                                TelegramProperties telegram, ObjectMapper json) {
         return new DealNotifier(jdbc, outgoing, messages, telegram, json);
-    }
-
-    @Bean
-    AdminAlerts telegramAlerts(JdbcTemplate jdbc, TelegramOutgoing outgoing, TelegramProperties telegram, ObjectMapper json,
-                               PlatformTransactionManager transactions) {
-        return new AdminAlerts(jdbc, outgoing, telegram, json, transactions);
     }
 
     /** Always there, so the prune route loads in every hub; its job is scheduled only where a sender runs. */

@@ -26,7 +26,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class ClusterSendGateTest {
 
     private static final TelegramProperties.Limits LIMITS = new TelegramProperties.Limits(20, 20, 2, 8,
-            Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(15));
+            Duration.ofSeconds(1), Duration.ofMinutes(5));
 
     private record Sent(int hub, String chat, long answeredNanos) {
     }

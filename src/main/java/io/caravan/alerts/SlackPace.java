@@ -1,10 +1,8 @@
 package io.caravan.alerts;
 
 import io.caravan.outbox.RetryLater;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -45,14 +43,14 @@ public class SlackPace {
     public void take() throws InterruptedException {
         Duration wait = own.execute(status -> {
             jdbc.update("INSERT INTO alert_pace (channel) VALUES (?) ON CONFLICT DO NOTHING", CHANNEL);
-            Map<String, Object> row = jdbc.queryForMap("""
-                    SELECT greatest(next_at, clock_timestamp()) AS slot,
-                           CEIL(EXTRACT(EPOCH FROM (greatest(next_at, clock_timestamp()) - clock_timestamp())) * 1000)::bigint AS wait
-                    FROM alert_pace WHERE channel = ? FOR UPDATE""", CHANNEL);
-            Duration until = Duration.ofMillis(((Number) row.get("wait")).longValue());
+            Long millis = jdbc.queryForObject("""
+                    SELECT greatest(0, CEIL(EXTRACT(EPOCH FROM (next_at - clock_timestamp())) * 1000))::bigint
+                    FROM alert_pace WHERE channel = ? FOR UPDATE""", Long.class, CHANNEL);
+            Duration until = Duration.ofMillis(millis == null ? 0 : millis);
             if (until.compareTo(settings.maxWait()) <= 0) {
-                jdbc.update("UPDATE alert_pace SET next_at = ? + (? * interval '1 millisecond') WHERE channel = ?",
-                        (Timestamp) row.get("slot"), settings.minInterval().toMillis(), CHANNEL);
+                jdbc.update("""
+                        UPDATE alert_pace SET next_at = greatest(next_at, clock_timestamp()) + (? * interval '1 millisecond')
+                        WHERE channel = ?""", settings.minInterval().toMillis(), CHANNEL);
             }
             return until;
         });

@@ -103,6 +103,21 @@ public class AlertMessages {
         return body.toString();
     }
 
+    /**
+     * Plain text for a channel of your own (a route file, e.g. Teams over http:): the title, the alert's text, the
+     * run's console page and the count held back, one per line.
+     */
+    public String text(@Body Alert alert) {
+        StringBuilder text = new StringBuilder(title(alert)).append('\n').append(shorten(Secrets.redact(alert.text())));
+        if (alert.runId() != null) {
+            text.append('\n').append(properties.runPage(alert.runId()));
+        }
+        if (alert.heldBack() > 0) {
+            text.append("\n+").append(alert.heldBack()).append(" more like this since ").append(since(alert)).append(", not sent");
+        }
+        return text.toString();
+    }
+
     /** e.g. "job failed: metabase-vendors". */
     static String title(Alert alert) {
         String kind = alert.kind().replace('-', ' ');

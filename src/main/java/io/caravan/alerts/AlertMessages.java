@@ -3,7 +3,6 @@ package io.caravan.alerts;
 import io.caravan.core.Secrets;
 import io.caravan.telegram.TelegramGateEndpoint;
 import io.caravan.telegram.TelegramHtml;
-import io.caravan.telegram.TelegramProperties;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,12 +21,16 @@ public class AlertMessages {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
 
     private final AlertsProperties properties;
-    private final TelegramProperties telegram;
+    private final String adminChatId;
     private final String instance;
 
-    public AlertMessages(AlertsProperties properties, TelegramProperties telegram, String instance) {
+    /**
+     * @param adminChatId caravan.telegram.admin-chat-id
+     * @param instance    this hub's name, at the foot of an e-mail
+     */
+    public AlertMessages(AlertsProperties properties, String adminChatId, String instance) {
         this.properties = properties;
-        this.telegram = telegram;
+        this.adminChatId = adminChatId;
         this.instance = instance;
     }
 
@@ -48,7 +51,7 @@ public class AlertMessages {
         body.put("text", TelegramHtml.truncate(html.toString(), TelegramHtml.TEXT_LIMIT));
         body.put("parse_mode", "HTML");
         body.put("disable_web_page_preview", true);
-        return new TelegramGateEndpoint.Outgoing(telegram.adminChatId(), "admin_alert", "sendMessage", body, null);
+        return new TelegramGateEndpoint.Outgoing(adminChatId, "admin_alert", "sendMessage", body, null);
     }
 
     /** Slack: one mrkdwn text for the incoming webhook (the body camel-slack posts as {@code {"text": ...}}). */

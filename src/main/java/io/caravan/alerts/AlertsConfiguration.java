@@ -30,7 +30,7 @@ public class AlertsConfiguration {
 
     @Bean
     AlertMessages alertMessages(AlertsProperties alerts, TelegramProperties telegram, CaravanProperties caravan) {
-        return new AlertMessages(alerts, telegram, caravan.instanceName());
+        return new AlertMessages(alerts, telegram.adminChatId(), caravan.instanceName());
     }
 
     @Bean

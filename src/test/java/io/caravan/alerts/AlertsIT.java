@@ -167,7 +167,8 @@ class AlertsIT {
         fail("amazon-prices", "quota spent #2");
         fail("amazon-prices", "quota spent #3");
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                "SELECT count(*) FROM alert_windows WHERE alert_key = 'job:amazon-prices' AND held_back = 2", Long.class) == 3);
+                "SELECT count(*) FROM alert_windows WHERE alert_key = 'job:amazon-prices' AND held_back = 2", Long.class)
+                == 4); // telegram, slack, email and the example's teams
         settled();
         assertThat(telegramMessages("amazon-prices")).hasSize(1);
         assertThat(slackMessages("amazon-prices")).hasSize(1);

@@ -92,7 +92,7 @@ class ScheduleTakeoverIT {
                 assertThat(jdbc.queryForObject("SELECT count(*) FROM job_runs WHERE job = 'slow-tick' AND instance = 'hub-doomed'"
                         + " AND status = 'succeeded'", Long.class)).as("the doomed hub had run the job before").isPositive();
                 assertThat(jdbc.queryForObject("SELECT status FROM job_runs WHERE id = ?", String.class, cut))
-                        .as("the run cut by the kill never finished; the sweep marks it abandoned (AbandonedRunsTest)")
+                        .as("the run cut by the kill never finished; the sweep marks it abandoned (AbandonedRunsIT)")
                         .isIn("running", "abandoned");
             }
         }

@@ -58,11 +58,11 @@ class ScheduleTakeoverIT {
             try (ConfigurableApplicationContext survivor = Hubs.start(schema, Map.of("caravan.routes.dir", dir.toString(),
                     "caravan.instance-name", "hub-survivor"))) {
                 JdbcTemplate jdbc = survivor.getBean(JdbcTemplate.class);
-                // Wait for a run of the doomed hub to be under way, then kill it in the middle of it.
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> running(jdbc, "hub-doomed") > 0);
-                long cut = jdbc.queryForObject("SELECT max(id) FROM job_runs WHERE job = 'slow-tick' AND instance = 'hub-doomed'"
-                        + " AND status = 'running'", Long.class);
+                // Wait for the state the kill needs, not for a time: the doomed hub has finished a run (so the
+                // survivor is not the only hub that ever ran it) and has just begun another, which the kill then
+                // cuts. A run seen at any moment could be the hub's first, or one about to finish before the kill.
+                Long cut = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> freshRunAfterASucceededOne(jdbc, "hub-doomed"), id -> id != null);
                 doomed.kill();
                 Instant killed = Instant.now();
 
@@ -98,8 +98,16 @@ class ScheduleTakeoverIT {
         }
     }
 
-    private static long running(JdbcTemplate jdbc, String instance) {
-        return jdbc.queryForObject("SELECT count(*) FROM job_runs WHERE job = 'slow-tick' AND instance = ? AND status = 'running'",
-                Long.class, instance);
+    /**
+     * The hub's run under way that began less than half of its 2 s ago, once the hub has finished a run before it;
+     * else null. {@code started_at} is the database's clock, so is {@code clock_timestamp()}.
+     */
+    private static Long freshRunAfterASucceededOne(JdbcTemplate jdbc, String instance) {
+        return jdbc.queryForObject("""
+                SELECT max(r.id) FROM job_runs r
+                WHERE r.job = 'slow-tick' AND r.instance = ? AND r.status = 'running'
+                  AND r.started_at > clock_timestamp() - interval '1 second'
+                  AND EXISTS (SELECT 1 FROM job_runs s WHERE s.job = r.job AND s.instance = r.instance
+                                AND s.status = 'succeeded' AND s.id < r.id)""", Long.class, instance);
     }
 }

@@ -22,6 +22,8 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.caravan.ops.JobFinishedEvent;
 import io.caravan.ops.JobRun;
+import io.caravan.ops.JobRunRepository;
+import io.caravan.ops.JobRunner;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
 import jakarta.mail.Message;
@@ -60,6 +62,8 @@ class AlertsIT {
     private final WireMockServer telegram = new WireMockServer(options().dynamicPort());
     private final WireMockServer slack = new WireMockServer(options().dynamicPort());
     private final WireMockServer teams = new WireMockServer(options().dynamicPort());
+    /** The outside service of a job declared in configuration, answering 500: its run fails like a card sync. */
+    private final WireMockServer metabase = new WireMockServer(options().dynamicPort());
     private final ObjectMapper json = new ObjectMapper();
     private final int smtpPort = freePort();
     private GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -76,6 +80,9 @@ class AlertsIT {
         slack.stubFor(post(urlPathEqualTo(SLACK_HOOK)).atPriority(10).willReturn(aResponse().withStatus(200).withBody("ok")));
         smtp.start();
         teams.start();
+        metabase.start();
+        metabase.stubFor(post(urlPathEqualTo("/api/card/7/query")).willReturn(aResponse().withStatus(500)
+                .withBody("{\"message\":\"Query failed\"}")));
         teams.stubFor(post(urlPathEqualTo(TEAMS_HOOK)).willReturn(aResponse().withStatus(202)));
         hub = Hubs.start(schema, Map.ofEntries(
                 Map.entry("caravan.telegram.token", TOKEN),
@@ -96,6 +103,8 @@ class AlertsIT {
                 // docs/alerts.md's fourth channel, as the file an engineer drops into caravan.routes.dir.
                 Map.entry("caravan.routes.dir", "src/test/resources/example-routes"),
                 Map.entry("caravan.alerts.teams.enabled", "true"),
+                Map.entry("caravan.jobs.card-sync.cron", "0 0 9 * * ?"),
+                Map.entry("caravan.jobs.card-sync.endpoint", "http://localhost:" + metabase.port() + "/api/card/7/query?httpMethod=POST"),
                 Map.entry("caravan.alerts.teams.webhook-url", "http://localhost:" + teams.port() + TEAMS_HOOK)));
         jdbc = hub.getBean(JdbcTemplate.class);
     }
@@ -108,54 +117,60 @@ class AlertsIT {
         telegram.stop();
         slack.stop();
         teams.stop();
+        metabase.stop();
         smtp.stop();
         TestEnvironment.dropSchema(schema);
     }
 
     @Test
     void aFailedJobReachesTelegramSlackAndEmailOnceEach() throws Exception {
-        long run = fail("metabase-vendors", "HTTP 500 from Metabase <html>");
+        // A real run of a configured job whose service answers 500, started as "run now" would.
+        long run = hub.getBean(JobRunner.class).startNow("card-sync");
+        JobRun failed = await().atMost(Duration.ofSeconds(30)).until(
+                () -> hub.getBean(JobRunRepository.class).find(run).orElseThrow(), r -> !r.status().equals("running"));
+        assertThat(failed.status()).isEqualTo("failed");
+        assertThat(failed.error()).contains("statusCode: 500");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> telegramMessages("metabase-vendors").size() == 1
-                && slackMessages("metabase-vendors").size() == 1 && emails("metabase-vendors").size() == 1
-                && teamsMessages("metabase-vendors").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> telegramMessages("card-sync").size() == 1
+                && slackMessages("card-sync").size() == 1 && emails("card-sync").size() == 1
+                && teamsMessages("card-sync").size() == 1);
         settled();
-        assertThat(teamsMessages("metabase-vendors")).hasSize(1);
-        assertThat(telegramMessages("metabase-vendors")).hasSize(1);
-        assertThat(slackMessages("metabase-vendors")).hasSize(1);
-        assertThat(emails("metabase-vendors")).hasSize(1);
+        assertThat(teamsMessages("card-sync")).hasSize(1);
+        assertThat(telegramMessages("card-sync")).hasSize(1);
+        assertThat(slackMessages("card-sync")).hasSize(1);
+        assertThat(emails("card-sync")).hasSize(1);
 
-        var telegramBody = json.readTree(telegramMessages("metabase-vendors").get(0).getBodyAsString());
+        var telegramBody = json.readTree(telegramMessages("card-sync").get(0).getBodyAsString());
         assertThat(telegramBody.get("chat_id").asText()).isEqualTo(ADMIN_CHAT);
         assertThat(telegramBody.get("parse_mode").asText()).isEqualTo("HTML");
         assertThat(telegramBody.get("text").asText())
-                .startsWith("⚠️ <b>job failed: metabase-vendors</b>\nJob metabase-vendors failed (run " + run + ", schedule)")
-                .contains("HTTP 500 from Metabase &lt;html&gt;")
+                .startsWith("⚠️ <b>job failed: card-sync</b>\nJob card-sync failed (run " + run + ", manual)")
+                .contains("statusCode: 500")
                 .contains("<a href=\"https://caravan.example.com/console/#run?id=" + run + "\">Run " + run + " in the console</a>");
 
-        String slackText = json.readTree(slackMessages("metabase-vendors").get(0).getBodyAsString()).get("text").asText();
+        String slackText = json.readTree(slackMessages("card-sync").get(0).getBodyAsString()).get("text").asText();
         assertThat(slackText)
-                .startsWith(":rotating_light: *job failed: metabase-vendors*\n")
-                .contains("HTTP 500 from Metabase &lt;html&gt;")
+                .startsWith(":rotating_light: *job failed: card-sync*\n")
+                .contains("statusCode: 500")
                 .contains("<https://caravan.example.com/console/#run?id=" + run + "|Run " + run + " in the console>");
 
-        var card = json.readTree(teamsMessages("metabase-vendors").get(0).getBodyAsString());
-        assertThat(teamsMessages("metabase-vendors").get(0).getHeader("Content-Type")).startsWith("application/json");
+        var card = json.readTree(teamsMessages("card-sync").get(0).getBodyAsString());
+        assertThat(teamsMessages("card-sync").get(0).getHeader("Content-Type")).startsWith("application/json");
         assertThat(card.at("/attachments/0/contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
-        assertThat(card.at("/attachments/0/content/body/0/text").asText()).isEqualTo("job failed: metabase-vendors\n"
-                + "Job metabase-vendors failed (run " + run + ", schedule): HTTP 500 from Metabase <html>\n"
+        assertThat(card.at("/attachments/0/content/body/0/text").asText()).isEqualTo("job failed: card-sync\n"
+                + "Job card-sync failed (run " + run + ", manual): " + failed.error() + "\n"
                 + "https://caravan.example.com/console/#run?id=" + run);
 
-        MimeMessage mail = emails("metabase-vendors").get(0);
-        assertThat(mail.getSubject()).isEqualTo("[caravan] job failed: metabase-vendors");
+        MimeMessage mail = emails("card-sync").get(0);
+        assertThat(mail.getSubject()).isEqualTo("[caravan] job failed: card-sync");
         assertThat(mail.getFrom()[0].toString()).isEqualTo("caravan@example.com");
         assertThat(Arrays.stream(mail.getRecipients(Message.RecipientType.TO)).map(Object::toString))
                 .containsExactly("ops@example.com", "oncall@example.com");
         assertThat(mail.getContentType()).startsWith("text/plain");
         assertThat(GreenMailUtil.getBody(mail).replace("\r\n", "\n"))
-                .contains("Job:      metabase-vendors\n")
+                .contains("Job:      card-sync\n")
                 .contains("Run:      " + run + "\n")
-                .contains("Error:    HTTP 500 from Metabase <html>\n")
+                .contains("Error:    " + failed.error() + "\n")
                 .contains("Console:  https://caravan.example.com/console/#run?id=" + run + "\n");
     }
 

@@ -1,7 +1,7 @@
 package io.caravan.alerts;
 
 import io.caravan.core.Secrets;
-import io.caravan.telegram.TelegramGateEndpoint;
+import io.caravan.telegram.gate.TelegramGateEndpoint;
 import io.caravan.telegram.TelegramHtml;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;

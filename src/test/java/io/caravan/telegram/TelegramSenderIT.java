@@ -24,6 +24,7 @@ import io.caravan.ops.JobRun;
 import io.caravan.outbox.OutboxDispatcher;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
+import io.caravan.telegram.gate.TelegramOutgoing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

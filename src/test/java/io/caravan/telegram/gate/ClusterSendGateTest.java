@@ -1,10 +1,11 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caravan.core.budget.ClusterBudgets;
 import io.caravan.core.budget.ClusterProperties;
 import io.caravan.support.OwnRedis;
+import io.caravan.telegram.TelegramProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

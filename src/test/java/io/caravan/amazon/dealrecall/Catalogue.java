@@ -17,6 +17,8 @@ public final class Catalogue {
     static final long DAY = 86_400;
     /** DealRules' repost cooldown: a product's next deal starts at least this long after the last one ended. */
     static final long COOLDOWN = DAY;
+    /** Categories posting to a channel (their products are checked at least every max-interval). */
+    static final int CHANNELS = Integer.getInteger("channels", 1);
 
     /** One deal: [start, end), price at (1 - depth) of the base. */
     public record Deal(int product, long start, long end, double depth) {
@@ -62,7 +64,7 @@ public final class Catalogue {
         channel = new boolean[categories];
         for (int c = 0; c < categories; c++) {
             dealiness[c] = Math.exp(random.nextGaussian() * 0.9);
-            channel[c] = c < 2;
+            channel[c] = c < CHANNELS;
         }
         for (int i = 0; i < size; i++) {
             int category = random.nextInt(categories);

@@ -150,9 +150,9 @@ public final class DealRecallSim {
 
     public static void main(String[] args) {
         Config c = Config.fromProperties();
-        System.out.printf("deal-recall model: seed %d, %d products in %d categories (2 post to a channel, 1 %% tracked), %d days"
+        System.out.printf("deal-recall model: seed %d, %d products in %d categories (%d post to a channel, 1 %% tracked), %d days"
                         + " (first %d warm-up, last 1 not measured), quota %.2f requests/s and %d/day, %d items per request%n",
-                c.seed(), c.products(), c.categories(), c.days(), c.warmupDays(), c.perSecond(), c.perDay(), BATCH);
+                c.seed(), c.products(), c.categories(), Catalogue.CHANNELS, c.days(), c.warmupDays(), c.perSecond(), c.perDay(), BATCH);
         System.out.printf("planner settings: noise %.0f %%, min-interval %d s, max-interval %d s, explore-interval %d s,"
                         + " expiry-latency %d s, memory half-life %.0f s%n", c.settings().noise() * 100, c.settings().minInterval(),
                 c.settings().maxInterval(), c.settings().exploreInterval(), c.settings().expiryLatency(), c.settings().memory());

@@ -32,6 +32,8 @@ public final class ExportStream extends InputStream {
     private long rows;
     private long bytes;
     private List<String> header;
+    /** Checks the first rows' values while set; dropped after {@link PlainValues#SAMPLE_ROWS} rows. */
+    private PlainValues plain;
 
     ExportStream(InputStream in, String card) {
         this.in = in;
@@ -44,6 +46,17 @@ public final class ExportStream extends InputStream {
             header = readHeader();
         }
         return header;
+    }
+
+    /**
+     * Checks the first data rows for values Metabase formatted (see {@link PlainValues}) before they are handed out.
+     *
+     * @param ordered the columns in the header's order
+     */
+    void expectPlain(List<CardColumns.Column> ordered) {
+        if (rows == 0 && position == scanned) {
+            plain = new PlainValues(card, ordered);
+        }
     }
 
     /** Complete data rows handed out so far (the header not counted). */
@@ -124,6 +137,17 @@ public final class ExportStream extends InputStream {
             } else if (b == '\n' && !inQuotes) {
                 rows++;
                 atLineStart = true;
+                if (plain != null) {
+                    plain.rowEnded(rows);
+                    if (rows >= PlainValues.SAMPLE_ROWS) {
+                        plain = null;
+                    }
+                    scanned++;
+                    continue;
+                }
+            }
+            if (plain != null) {
+                plain.accept(b);
             }
             scanned++;
         }

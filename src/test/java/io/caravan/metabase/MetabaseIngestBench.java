@@ -34,7 +34,7 @@ class MetabaseIngestBench {
                 Duration.ofMinutes(10), 1, Duration.ofSeconds(1), 5, Duration.ofMinutes(1), 1_048_575, List.of());
         MetabaseProperties.Card card = new MetabaseProperties.Card("orders", 1, schema, null, MetabaseProperties.Mode.REPLACE,
                 List.of(), "0 0 9 * * ?", "Asia/Tehran", null, null, null, new MetabaseProperties.Invalidate(null, null, null), null,
-                MetabaseProperties.Drift.FAIL, false, Duration.ofHours(26), true, null);
+                MetabaseProperties.Drift.FAIL, false, Duration.ofHours(26), true, null, null, null);
         try (MetabaseClient client = new MetabaseClient(settings)) {
             CardLoader loader = new CardLoader(dataSource, new DataSourceTransactionManager(dataSource), client, settings.rowLimit());
             System.gc();

@@ -99,17 +99,23 @@ class MetabaseIngestBench {
             for (int pair = 0; pair < pairs; pair++) {
                 long hub;
                 long copy;
+                double[] cpu = new double[1];
+                Step syncs = () -> {
+                    double before = cpu();
+                    all(pool, cards, loader);
+                    cpu[0] = cpu() - before;
+                };
                 if (pair % 2 == 1) {
-                    hub = timed(() -> all(pool, cards, loader));
+                    hub = timed(syncs);
                     copy = copy(jdbc, PARALLEL);
                 } else {
                     copy = copy(jdbc, PARALLEL);
-                    hub = timed(() -> all(pool, cards, loader));
+                    hub = timed(syncs);
                 }
                 // Throughput ratio: the same bytes in both, so (8 cards / hub time) / (8 files / copy time).
                 ratios.add((double) copy / hub);
-                System.out.printf("eight cards pair %d: 8 syncs ms %d, 8 parallel \\copy ms %d, throughput ratio %.2f, load %s%n",
-                        pair + 1, hub, copy, (double) copy / hub, load());
+                System.out.printf("eight cards pair %d: 8 syncs ms %d (hub JVM CPU s %.1f), 8 parallel \\copy ms %d, throughput ratio %.2f, load %s%n",
+                        pair + 1, hub, cpu[0], copy, (double) copy / hub, load());
             }
             System.out.printf("ratio 8 cards / 8 parallel \\copy: %.2f (throughput, median of %d pairs; goal >= 0.90)%n", median(ratios), pairs);
             System.out.printf("8 cards peak heap MiB %.1f (limit 256)%n", peakHeap());
@@ -214,6 +220,11 @@ class MetabaseIngestBench {
     private static double peakHeap() {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1048576.0;
+    }
+
+    /** CPU seconds this JVM used so far (all threads): what the hub takes from PostgreSQL on a small machine. */
+    private static double cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     private static String load() {

@@ -161,7 +161,8 @@ public class ApiSecurity {
         return http
                 // A change needs the CSRF token only where a session could vouch for it (and on the sign-in form):
                 // without one, a POST is simply unauthenticated and gets the API's 401, as before.
-                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).requireCsrfProtectionMatcher(request ->
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(new MalformedCsrfTokens())
+                        .requireCsrfProtectionMatcher(request ->
                         !SAFE_METHODS.contains(request.getMethod())
                                 && (request.getSession(false) != null || SIGN_IN.equals(pathOf(request)))))
                 .httpBasic(basic -> basic.disable())

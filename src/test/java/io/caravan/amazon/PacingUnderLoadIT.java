@@ -30,6 +30,7 @@ class PacingUnderLoadIT {
 
     private static final int RATE = 4;
     private static final int SEEDED = 120;
+    private static final double MARGIN = 0.25;
     private static final String NEVER = "0 0 0 1 1 ? 2099";
 
     private final String schema = TestEnvironment.newSchema();
@@ -66,6 +67,10 @@ class PacingUnderLoadIT {
         settings.put("caravan.amazon.client-secret", "load-secret-value");
         settings.put("caravan.amazon.requests-per-second", String.valueOf(RATE));
         settings.put("caravan.amazon.requests-per-day", "1000000");
+        // The stub stamps arrivals in this JVM, beside the busy loops and the hub: at load ~20 on two cores it stamped a
+        // request over 111 ms late (the default 10 % margin at 4/s) and counted 5 in one second in 1 of 3 runs. The
+        // margin is what covers jitter between a send and its count; here it is sized for this machine's worst case.
+        settings.put("caravan.amazon.send-margin", String.valueOf(MARGIN));
         settings.put("caravan.jobs.amazon-prices.cron", NEVER);
         settings.put("caravan.jobs.amazon-discovery.cron", NEVER);
         for (int c = 0; c < 2; c++) {
@@ -111,8 +116,8 @@ class PacingUnderLoadIT {
         Map<Long, Integer> perSecond = CountingCreatorsApi.perSecond(requests);
         int busiest = CountingCreatorsApi.maxInWindow(requests, Duration.ofSeconds(1));
         double took = (requests.get(requests.size() - 1).atNanos() - requests.get(0).atNanos()) / 1e9;
-        System.out.printf("budgets=%s, %d cores busy-looping: %d requests in %.1f s (%.2f/s, rate %d/s), busiest wall-clock second %d,"
-                        + " busiest sliding second %d%n", budgets, cores * 2, requests.size(), took, (requests.size() - 1) / took, RATE,
+        System.out.printf("budgets=%s, margin %.2f, %d cores busy-looping: %d requests in %.1f s (%.2f/s, rate %d/s), busiest wall-clock second %d,"
+                        + " busiest sliding second %d%n", budgets, MARGIN, cores * 2, requests.size(), took, (requests.size() - 1) / took, RATE,
                 perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0), busiest);
         assertThat(perSecond.values()).as("requests per wall-clock second at the stub").allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(RATE));
         assertThat(busiest).as("requests in any one second at the stub").isLessThanOrEqualTo(RATE);

@@ -1,5 +1,6 @@
 package io.caravan.metabase;
 
+import io.caravan.core.WhenDatabaseReturns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
 import io.caravan.ops.JobRegistry;
@@ -55,8 +56,8 @@ public class MetabaseConfiguration {
 
         @Bean
         MetabaseSync metabaseSync(MetabaseProperties settings, SyncRuns runs, CardCursors cursors, DatasetFreshness freshness,
-                                  MeterRegistry meters) {
-            return new MetabaseSync(settings, runs, cursors, freshness, meters);
+                                  MeterRegistry meters, WhenDatabaseReturns deferred) {
+            return new MetabaseSync(settings, runs, cursors, freshness, meters, deferred);
         }
 
         @Bean

@@ -4,6 +4,7 @@ import io.caravan.core.budget.ClusterBudgets;
 import io.caravan.core.budget.ClusterProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
+import io.caravan.telegram.chart.DealCharts;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -27,9 +28,14 @@ public class TelegramConfiguration {
     }
 
     @Bean
+    DealCharts dealCharts(JdbcTemplate jdbc, TelegramProperties telegram, MeterRegistry meters) {
+        return new DealCharts(jdbc, telegram.chart().days(), telegram.chart().minPoints(), telegram.timeZone(), meters);
+    }
+
+    @Bean
     DealNotifier telegramDeals(JdbcTemplate jdbc, TelegramOutgoing outgoing, DealMessages messages,
-                               TelegramProperties telegram, ObjectMapper json) {
-        return new DealNotifier(jdbc, outgoing, messages, telegram, json);
+                               TelegramProperties telegram, ObjectMapper json, DealCharts charts) {
+        return new DealNotifier(jdbc, outgoing, messages, telegram, json, charts);
     }
 
     @Bean

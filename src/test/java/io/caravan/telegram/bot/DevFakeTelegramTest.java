@@ -21,7 +21,8 @@ class DevFakeTelegramTest {
         FakeTelegram fake = new FakeTelegram("123456:DEV-fake-token-for-test");
         try {
             TelegramProperties settings = new TelegramProperties(fake.token(), URI.create(fake.baseUrl()), null, null,
-                    TelegramProperties.Mode.polling, null, false, ZoneId.of("UTC"), Duration.ofSeconds(5), Duration.ofDays(30), null, null);
+                    TelegramProperties.Mode.polling, null, false, ZoneId.of("UTC"), Duration.ofSeconds(5), Duration.ofDays(30), null, null,
+                    TelegramProperties.DealImage.chart, null, null);
             BotApiClient client = new BotApiClient(settings, new ObjectMapper());
             fake.userSays(42, "/track B0CHWRXH8B 4999", "tr");
 

@@ -45,7 +45,7 @@ public final class DealMessages {
     }
 
     /**
-     * Payload field of a post whose photo is the deal's price-history chart (telegram_charts): Delivery uploads it
+     * Payload field of a post whose photo is a price-history chart: its telegram_charts id. Delivery uploads it
      * once and sends its file_id to every other chat. Fields starting with _ are never sent.
      */
     public static final String CHART = "_chart";
@@ -68,19 +68,21 @@ public final class DealMessages {
     }
 
     public Map<String, Object> post(Deal deal, Language language) {
-        return post(deal, language, DealImage.product, null);
+        return post(deal, language, DealImage.product, null, null);
     }
 
     /**
      * @param picture {@code product}: Amazon's photo (or text without one); {@code chart}: the chart as the photo;
      *                {@code both}: the chart as the photo, and a second button opening the product photo, since an
      *                album (sendMediaGroup) can carry neither the "View on Amazon" button nor a caption edit per post
+     * @param chartId the deal's chart (telegram_charts.id) when the picture is chart or both
      * @param context the context line's statement, or null when the history supports none
      */
-    public Map<String, Object> post(Deal deal, Language language, DealImage picture, PriceContext.Statement context) {
+    public Map<String, Object> post(Deal deal, Language language, DealImage picture, Long chartId,
+                                    PriceContext.Statement context) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (picture != DealImage.product) {
-            body.put(CHART, deal.dealId());
+            body.put(CHART, java.util.Objects.requireNonNull(chartId, "a chart post needs its chart"));
             if (deal.hasImage()) {
                 body.put(FALLBACK_PHOTO, deal.imageUrl());
             }

@@ -140,20 +140,22 @@ public class DealNotifier {
         boolean chartable = evidence != null && charts.chartable(evidence.series());
         DealImage channelPicture = channel == null || !chartable ? DealImage.product : properties.dealImageFor(channel);
         DealImage subscriberPicture = recipients.subscribers().isEmpty() || !chartable ? DealImage.product : properties.dealImage();
+        Long chartId = null;
         if (channelPicture != DealImage.product || subscriberPicture != DealImage.product) {
             // Once per deal, however many chats get it; Delivery uploads it once and reuses Telegram's file_id.
-            charts.renderOnce(deal.dealId(), deal.title(), evidence.series(), observedAt(deal), new BigDecimal(deal.price()),
+            chartId = charts.renderOnce(deal.dealId(), deal.title(), evidence.series(), observedAt(deal), new BigDecimal(deal.price()),
                     deal.referencePrice() == null ? null : new BigDecimal(deal.referencePrice()), deal.currency());
         }
         var context = evidence == null ? null : evidence.context();
+        Long chart = chartId;
         if (channel != null) {
             out.add(new TelegramGateEndpoint.Outgoing(channel, "deal_post", messages.method(deal, channelPicture),
-                    messages.post(deal, Language.EN, channelPicture, context), deal.dealId()));
+                    messages.post(deal, Language.EN, channelPicture, chart, context), deal.dealId()));
         }
         Map<Language, Map<String, Object>> bodies = new EnumMap<>(Language.class);
         recipients.subscribers().forEach((chat, language) -> out.add(new TelegramGateEndpoint.Outgoing(chat, "subscriber_deal",
                 messages.method(deal, subscriberPicture),
-                bodies.computeIfAbsent(language, l -> messages.post(deal, l, subscriberPicture, context)), deal.dealId())));
+                bodies.computeIfAbsent(language, l -> messages.post(deal, l, subscriberPicture, chart, context)), deal.dealId())));
         return out;
     }
 

@@ -131,9 +131,10 @@ public class Delivery {
             }
         }
         byte[] upload = null;
-        if ("sendPhoto".equals(method) && row.dealId() != null && body.has(DealMessages.CHART)) {
+        long chartId = body.path(DealMessages.CHART).asLong(0);
+        if ("sendPhoto".equals(method) && chartId != 0) {
             // Locked: while one sender uploads the chart, the deal's other sends wait here for its file_id.
-            DeliveryRecords.Chart chart = records.lockChart(row.dealId());
+            DeliveryRecords.Chart chart = records.lockChart(chartId);
             if (chart == null || chart.failed() != null) {
                 fallBack(row, chart == null ? "the deal's chart is gone" : "the chart was refused: " + chart.failed());
                 return;
@@ -163,19 +164,19 @@ public class Delivery {
         } else {
             called[0] = true;
             reply = upload == null ? api.call(method, toMap(body))
-                    : api.upload(method, toMap(body), "photo", "chart-" + row.dealId() + ".png", "image/png", upload);
+                    : api.upload(method, toMap(body), "photo", "chart-" + chartId + ".png", "image/png", upload);
         }
         boolean chart = row.payload().has(DealMessages.CHART);
         if (upload != null && !properties.dryRun()) {
             BotApiReply.Outcome outcome = reply.outcome();
             if (outcome == BotApiReply.Outcome.OK) {
-                records.chartUploaded(row.dealId(), DeliveryRecords.fileId(reply.result()));
+                records.chartUploaded(chartId, DeliveryRecords.fileId(reply.result()));
             } else if (outcome == BotApiReply.Outcome.FAILED || outcome == BotApiReply.Outcome.BAD_PHOTO) {
                 // 413 (too large) or a 400 about the file: no chat gets this chart; this post and the others go
                 // with the product photo or as text, so the deal is not lost.
-                records.chartRefused(row.dealId(), reply.summary());
-                LOG.warn("Telegram refused the chart of deal {} ({}); its posts use the product photo or text",
-                        row.dealId(), reply.summary());
+                records.chartRefused(chartId, reply.summary());
+                LOG.warn("Telegram refused chart {} of deal {} ({}); its posts use the product photo or text",
+                        chartId, row.dealId(), reply.summary());
                 fallBack(row, reply.summary());
                 count(method, "chart_refused");
                 return;

@@ -122,18 +122,18 @@ final class DeliveryRecords {
     record Chart(byte[] png, String fileId, String failed) {
     }
 
-    /** The deal's chart, locked; null when there is none (pruned). */
-    Chart lockChart(long dealId) {
-        return jdbc.query("SELECT png, file_id, failed FROM telegram_charts WHERE deal_id = ? FOR UPDATE",
-                rs -> rs.next() ? new Chart(rs.getBytes(1), rs.getString(2), rs.getString(3)) : null, dealId);
+    /** The chart, locked; null when there is none (pruned). */
+    Chart lockChart(long chartId) {
+        return jdbc.query("SELECT png, file_id, failed FROM telegram_charts WHERE id = ? FOR UPDATE",
+                rs -> rs.next() ? new Chart(rs.getBytes(1), rs.getString(2), rs.getString(3)) : null, chartId);
     }
 
-    void chartUploaded(long dealId, String fileId) {
-        jdbc.update("UPDATE telegram_charts SET file_id = ? WHERE deal_id = ?", fileId, dealId);
+    void chartUploaded(long chartId, String fileId) {
+        jdbc.update("UPDATE telegram_charts SET file_id = ? WHERE id = ?", fileId, chartId);
     }
 
-    void chartRefused(long dealId, String why) {
-        jdbc.update("UPDATE telegram_charts SET failed = ? WHERE deal_id = ?", Secrets.redact(why), dealId);
+    void chartRefused(long chartId, String why) {
+        jdbc.update("UPDATE telegram_charts SET failed = ? WHERE id = ?", Secrets.redact(why), chartId);
     }
 
     /** The largest size's file_id of a sendPhoto answer, or null. */

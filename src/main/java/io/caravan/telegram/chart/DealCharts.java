@@ -68,16 +68,28 @@ public class DealCharts {
     /**
      * Renders and stores the deal's chart unless it is stored already (a retried event renders nothing twice). Runs
      * in the deal event's transaction, so the chart is committed with the messages that need it.
+     *
+     * @return the chart's id (telegram_charts), for the messages' payloads
      */
-    public void renderOnce(long dealId, String title, PriceSeries series, Instant now, BigDecimal price, BigDecimal reference,
+    public long renderOnce(long dealId, String title, PriceSeries series, Instant now, BigDecimal price, BigDecimal reference,
                            String currency) {
-        Integer stored = jdbc.queryForObject("SELECT count(*) FROM telegram_charts WHERE deal_id = ?", Integer.class, dealId);
-        if (stored != null && stored > 0) {
-            return;
+        Long stored = jdbc.query("SELECT id FROM telegram_charts WHERE deal_id = ?", rs -> rs.next() ? rs.getLong(1) : null, dealId);
+        if (stored != null) {
+            return stored;
         }
+        return store(dealId, title, series, now, price, reference, currency);
+    }
+
+    /** Renders and stores a chart that belongs to no deal (a bot reply's); @return its id */
+    public long renderForReply(String title, PriceSeries series, Instant now, BigDecimal price, BigDecimal reference, String currency) {
+        return store(null, title, series, now, price, reference, currency);
+    }
+
+    private long store(Long dealId, String title, PriceSeries series, Instant now, BigDecimal price, BigDecimal reference,
+                       String currency) {
         long start = System.nanoTime();
         byte[] png = render(title, series, now, price, reference, currency);
-        jdbc.update("INSERT INTO telegram_charts (deal_id, png, render_ms) VALUES (?, ?, ?) ON CONFLICT (deal_id) DO NOTHING",
-                dealId, png, (int) Duration.ofNanos(System.nanoTime() - start).toMillis());
+        return jdbc.queryForObject("INSERT INTO telegram_charts (deal_id, png, render_ms) VALUES (?, ?, ?) RETURNING id",
+                Long.class, dealId, png, (int) Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 }

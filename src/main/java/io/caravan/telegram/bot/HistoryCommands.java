@@ -6,8 +6,10 @@ import io.caravan.telegram.DealMessages;
 import io.caravan.telegram.Language;
 import io.caravan.telegram.Messages.Key;
 import io.caravan.telegram.chart.DealCharts;
+import io.caravan.telegram.chart.PriceContext;
 import io.caravan.telegram.chart.PriceSeries;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,8 +78,17 @@ public class HistoryCommands {
         long chartId = charts.renderForReply(title, evidence.series(), now, price, null, product.currency());
         String caption = lead != null ? lead : text(update.language(), Key.HISTORY_CAPTION, title,
                 price.toPlainString() + (product.currency() == null ? "" : " " + product.currency()));
-        if (evidence.context() != null) {
-            caption += "\n📊 " + DealMessages.context(evidence.context(), update.language());
+        // The current price is judged against the prices before it took hold (its own row is no evidence for it).
+        List<PriceSeries.Point> points = evidence.series().points();
+        PriceSeries.Point last = points.isEmpty() ? null : points.get(points.size() - 1);
+        Instant since = last != null && last.price() != null && last.price().compareTo(price) == 0 ? last.at() : now;
+        var context = charts.context(evidence.series(), since, price);
+        if (context != null && context.kind() == PriceContext.Kind.LOWEST_SINCE_TRACKING) {
+            // "began N days ago" counts to now, not to when the current price took hold.
+            context = new PriceContext.Statement(context.kind(), Duration.between(points.get(0).at(), now).toDays());
+        }
+        if (context != null) {
+            caption += "\n📊 " + DealMessages.context(context, update.language());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(DealMessages.CHART, chartId);

@@ -47,6 +47,11 @@ public class DealCharts {
         return new Evidence(series, PriceContext.of(series, now, price, chartDays).orElse(null));
     }
 
+    /** What {@code series} supports about {@code price}, judged as of {@code at} (rows from then on are not evidence). */
+    public PriceContext.Statement context(PriceSeries series, Instant at, BigDecimal price) {
+        return PriceContext.of(series, at, price, chartDays).orElse(null);
+    }
+
     /** Whether the series has enough prices for a chart worth showing. */
     public boolean chartable(PriceSeries series) {
         return series.prices() >= minPoints;

@@ -91,6 +91,18 @@ class PriceChartTest {
         assertThat(differing).as("pixels differing from %s", GOLDEN).isLessThan(golden.getWidth() * golden.getHeight() / 50);
     }
 
+    /** The caption shown beside the golden chart in docs/price-charts.md: what the post of this deal says. */
+    @Test
+    void theCaptionBesideTheGoldenChartIsTheRealOne() {
+        var context = PriceContext.of(knownHistory(), NOW, new BigDecimal("899.90"), 90).orElseThrow();
+        var deal = new io.caravan.telegram.DealMessages.Deal(1, TITLE, "https://www.amazon.com.tr/dp/B0GOLDEN01?tag=caravan-21",
+                null, "899.90", "1199.90", "25.00", "TRY", NOW);
+        String caption = new io.caravan.telegram.DealMessages(ZoneId.of("Europe/Istanbul"))
+                .caption(deal, io.caravan.telegram.TelegramHtml.CAPTION_LIMIT, false, io.caravan.telegram.Language.EN, context);
+        assertThat(caption).isEqualTo("<b>" + TITLE + "</b>\n\n💰 <b>899.90 TRY</b>  <s>1199.90 TRY</s>\n📉 -25%\n"
+                + "📊 Lowest price in 46 days\n🕒 Price as of 14:05");
+    }
+
     @Test
     void persianTurkishAndLatinAllHaveAGlyphInTheBundledFonts() {
         for (String text : List.of("Şarj aleti dahil, İstanbul ğüöç ı", "Samsung Galaxy 1299.90 TRY")) {

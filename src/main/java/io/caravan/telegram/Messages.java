@@ -131,21 +131,21 @@ public final class Messages {
         en(Key.DEAL_PHOTO_BUTTON, "🖼 Product photo");
         tr(Key.DEAL_PHOTO_BUTTON, "🖼 Ürün fotoğrafı");
         // The context line under a deal: only what the price history supports (io.caravan.telegram.chart.PriceContext).
-        en(Key.CONTEXT_LOWEST_SINCE_TRACKING, "Lowest price since tracking began %d days ago");
-        tr(Key.CONTEXT_LOWEST_SINCE_TRACKING, "%d gün önce takip başladığından beri en düşük fiyat");
-        en(Key.CONTEXT_LOWEST_IN_DAYS, "Lowest price in %d days");
-        tr(Key.CONTEXT_LOWEST_IN_DAYS, "Son %d günün en düşük fiyatı");
-        en(Key.CONTEXT_MATCHES_LOW, "Matches the lowest price in %d days");
-        tr(Key.CONTEXT_MATCHES_LOW, "Son %d günün en düşük fiyatına eşit");
+        en(Key.CONTEXT_LOWEST_SINCE_TRACKING, "Lowest price since tracking began %s days ago");
+        tr(Key.CONTEXT_LOWEST_SINCE_TRACKING, "%s gün önce takip başladığından beri en düşük fiyat");
+        en(Key.CONTEXT_LOWEST_IN_DAYS, "Lowest price in %s days");
+        tr(Key.CONTEXT_LOWEST_IN_DAYS, "Son %s günün en düşük fiyatı");
+        en(Key.CONTEXT_MATCHES_LOW, "Matches the lowest price in %s days");
+        tr(Key.CONTEXT_MATCHES_LOW, "Son %s günün en düşük fiyatına eşit");
         // Turkish writes the percent sign before the number.
-        en(Key.CONTEXT_BELOW_MEDIAN, "−%d %% vs the 30-day median");
-        tr(Key.CONTEXT_BELOW_MEDIAN, "30 günlük medyana göre −%%%d");
+        en(Key.CONTEXT_BELOW_MEDIAN, "−%s %% vs the 30-day median");
+        tr(Key.CONTEXT_BELOW_MEDIAN, "30 günlük medyana göre −%%%s");
         en(Key.HISTORY_USAGE, "Usage: /history <ASIN or Amazon link>, e.g. /history B08N5WRWNW");
         tr(Key.HISTORY_USAGE, "Kullanım: /history <ASIN veya Amazon bağlantısı>, ör. /history B08N5WRWNW");
         en(Key.HISTORY_UNTRACKED, "I don't track %s yet, so I have no price history for it. /track %s starts tracking it.");
         tr(Key.HISTORY_UNTRACKED, "%s ürününü henüz takip etmiyorum, fiyat geçmişi yok. /track %s ile takibi başlatabilirsin.");
-        en(Key.HISTORY_NO_PRICES, "%s is tracked, but I have seen only %d price(s) so far; the chart comes once there are %d.");
-        tr(Key.HISTORY_NO_PRICES, "%s takip ediliyor, ancak şimdiye kadar yalnızca %d fiyat gördüm; grafik %d fiyattan sonra gelir.");
+        en(Key.HISTORY_NO_PRICES, "%s is tracked, but I have seen only %s price(s) so far; the chart comes once there are %s.");
+        tr(Key.HISTORY_NO_PRICES, "%s takip ediliyor, ancak şimdiye kadar yalnızca %s fiyat gördüm; grafik %s fiyattan sonra gelir.");
         en(Key.HISTORY_CAPTION, "%s – now %s");
         tr(Key.HISTORY_CAPTION, "%s – şimdi %s");
         for (Key key : Key.values()) {

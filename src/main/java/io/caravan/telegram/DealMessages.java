@@ -4,11 +4,12 @@ import static io.caravan.telegram.Messages.text;
 import static io.caravan.telegram.TelegramHtml.escape;
 import static io.caravan.telegram.TelegramHtml.escapeAttribute;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.telegram.Messages.Key;
 import io.caravan.telegram.TelegramProperties.DealImage;
 import io.caravan.telegram.chart.PriceContext;
+import io.caravan.telegram.gate.ChartPayload;
 
+import io.caravan.telegram.gate.TelegramSender;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,13 +45,9 @@ public final class DealMessages {
         }
     }
 
-    /**
-     * Payload field of a post whose photo is a price-history chart: its telegram_charts id. Delivery uploads it
-     * once and sends its file_id to every other chat. Fields starting with _ are never sent.
-     */
-    public static final String CHART = "_chart";
-    /** Payload field: the product photo a chart post falls back to when Telegram refuses the chart. */
-    public static final String FALLBACK_PHOTO = "_fallback_photo";
+    /** Payload field naming a post's chart (see {@link ChartPayload}). */
+    public static final String CHART = ChartPayload.CHART;
+    public static final String FALLBACK_PHOTO = ChartPayload.FALLBACK_PHOTO;
 
     /** sendPhoto when there is an image, else sendMessage. */
     public String method(Deal deal) {
@@ -103,26 +100,6 @@ public final class DealMessages {
                     : button(deal.url(), language));
         }
         return body;
-    }
-
-    /**
-     * Turns a chart post's payload into the post it falls back to when the chart cannot be sent: the product photo
-     * it carries, else the caption as a text message. Caption, buttons and parse mode stay.
-     *
-     * @return the Bot API method of the fallback
-     */
-    public static String withoutChart(ObjectNode payload) {
-        payload.remove(CHART);
-        String photo = payload.path(FALLBACK_PHOTO).asText(null);
-        payload.remove(FALLBACK_PHOTO);
-        if (photo != null) {
-            payload.put("photo", photo);
-            return "sendPhoto";
-        }
-        payload.put("text", payload.path("caption").asText(""));
-        payload.remove("caption");
-        payload.putObject("link_preview_options").put("is_disabled", true);
-        return "sendMessage";
     }
 
     /** The context line's words in {@code language}, e.g. "Lowest price in 90 days". */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.outbox.OutboxHeaders;
 import io.caravan.telegram.TelegramProperties.DealImage;
 import io.caravan.telegram.chart.DealCharts;
+import io.caravan.telegram.gate.TelegramGateEndpoint;
+import io.caravan.telegram.gate.TelegramOutgoing;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;

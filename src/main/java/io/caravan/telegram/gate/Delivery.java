@@ -1,11 +1,14 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
+import io.caravan.alerts.AdminAlerts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.core.Secrets;
-import io.caravan.telegram.DeliveryRecords.Post;
-import io.caravan.telegram.DeliveryRecords.Row;
-import io.caravan.telegram.DeliveryRecords.Target;
+import io.caravan.telegram.TelegramHtml;
+import io.caravan.telegram.TelegramProperties;
+import io.caravan.telegram.gate.DeliveryRecords.Post;
+import io.caravan.telegram.gate.DeliveryRecords.Row;
+import io.caravan.telegram.gate.DeliveryRecords.Target;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -131,7 +134,7 @@ public class Delivery {
             }
         }
         byte[] upload = null;
-        long chartId = body.path(DealMessages.CHART).asLong(0);
+        long chartId = body.path(ChartPayload.CHART).asLong(0);
         if ("sendPhoto".equals(method) && chartId != 0) {
             // Locked: while one sender uploads the chart, the deal's other sends wait here for its file_id.
             DeliveryRecords.Chart chart = records.lockChart(chartId);
@@ -166,7 +169,7 @@ public class Delivery {
             reply = upload == null ? api.call(method, toMap(body))
                     : api.upload(method, toMap(body), "photo", "chart-" + chartId + ".png", "image/png", upload);
         }
-        boolean chart = row.payload().has(DealMessages.CHART);
+        boolean chart = row.payload().has(ChartPayload.CHART);
         if (upload != null && !properties.dryRun()) {
             BotApiReply.Outcome outcome = reply.outcome();
             if (outcome == BotApiReply.Outcome.OK) {
@@ -188,7 +191,7 @@ public class Delivery {
     /** A chart post without its chart: the product photo it carries, else the caption as a text message. */
     private void fallBack(Row row, String why) {
         ObjectNode payload = row.payload().deepCopy();
-        records.rewrite(row, DealMessages.withoutChart(payload), payload, why);
+        records.rewrite(row, ChartPayload.withoutChart(payload), payload, why);
     }
 
     private void apply(Row row, String chatId, String method, Post post, BotApiReply reply, boolean chart) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * build's, against dev mode's fakes: a card sync, a price run and a deal post, each through the operator API and
  * checked where it lands (the card table, the run record, the fake Telegram's channel). The build targets Java 17;
  * this is the check that the same jar runs on the newest JDK too. {@code caravan.smoke.java-home} names that JDK
- * ({@code .ci/run} finds a JDK 25 and sets it); without it the test is skipped.
+ * ({@code .ci/run} finds a JDK 25 and passes {@code -Dcaravan.smoke.java-home=...}, which Failsafe hands to the test
+ * JVM as it does every user property); without it the test is skipped.
  */
 class PackagedHubSmokeIT {
 

@@ -53,7 +53,7 @@ class CreatorsApiClientTest {
                 1, 8640, Duration.ofSeconds(5), new AmazonProperties.Checks(Duration.ofMinutes(15), Duration.ofHours(6), 10, 60, 500, 8, Duration.ofMinutes(10),
                         Duration.ofDays(7), new java.math.BigDecimal("0.02"), Duration.ofDays(30)),
                 List.of(), new AmazonProperties.PriceHistory(Duration.ofDays(90)),
-                new AmazonProperties.Invalidate(List.of("products:{asin}"), List.of("deals:*"), List.of("deals")));
+                new AmazonProperties.Invalidate(List.of("products:{asin}"), List.of("deals:*"), List.of("deals")), 0.10);
     }
 
     private CreatorsApiClient client(String secret) {

@@ -75,12 +75,17 @@ public class EventContractCheck implements ApplicationContextInitializer<Configu
         failOnViolations();
     }
 
-    private static void failOnViolations() {
-        List<String> found;
+    /** Takes what was found so far (for a test that breaks a contract on purpose). */
+    public static List<String> takeViolations() {
         synchronized (VIOLATIONS) {
-            found = List.copyOf(VIOLATIONS);
+            List<String> found = List.copyOf(VIOLATIONS);
             VIOLATIONS.clear();
+            return found;
         }
+    }
+
+    private static void failOnViolations() {
+        List<String> found = takeViolations();
         if (!found.isEmpty()) {
             throw new AssertionError("Events broke their contract (src/main/resources/events):\n  "
                     + String.join("\n  ", found));

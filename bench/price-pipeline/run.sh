@@ -21,7 +21,7 @@
 #   BENCH_WARMUP          products of another marketplace checked in rounds before the measured run, until the JIT
 #                         is busy less than a fifth of a round (20000; 0 to measure cold)
 #   BENCH_WARMUP_ROUNDS   at most this many warm-up rounds (3)
-# The defaults are the best of a sweep on the shared 2-core machine (see README "Price checks in chunks"); the hub's
+# The defaults are the best of a sweep on the shared 2-core machine (see docs/price-radar.md, "Price checks in chunks"); the hub's
 # own defaults (claim-size 500, concurrency 8) suit Amazon's real rate of 1-10 requests/s.
 set -e
 cd "$(dirname "$0")/../.."

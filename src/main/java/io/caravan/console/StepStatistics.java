@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Counts every step of every route: exchanges, failures and time spent, per route id and node id. Camel's own
  * statistics need JMX (off in Caravan); this is an {@link InterceptStrategy} Camel applies to each processor as routes
  * are built, so routes of any shape (YAML, Java, quartz jobs, templates, reloaded files) are counted without listing them.
- * Cost: two {@code System.nanoTime()} calls and three adders per step per exchange (see README, "Operator console").
+ * Cost: two {@code System.nanoTime()} calls and three adders per step per exchange (see docs/console.md).
  */
 @Component
 public class StepStatistics implements InterceptStrategy {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -41,6 +42,7 @@ class RouteEndpointsCatalogTest {
             "creators", "META-INF/io/caravan/amazon/creators.json",
             "telegram-gate", "META-INF/io/caravan/telegram/telegram-gate.json");
     static final Path SHIPPED_CATALOG = Path.of("docs/catalog/caravan-components.json");
+    static final Path KAOTO_COMPONENTS = Path.of("docs/catalog/kaoto-components.json");
     private static final List<Path> ROUTE_DIRS = List.of(Path.of("src/main/resources/routes"), Path.of("src/test/resources"));
     private static final Pattern PLACEHOLDER_WITH_DEFAULT = Pattern.compile("\\{\\{[^}:]+:([^}]*)}}");
 
@@ -99,15 +101,51 @@ class RouteEndpointsCatalogTest {
         for (String scheme : DESCRIPTORS.keySet().stream().sorted().toList()) {
             components.add(json.readTree(descriptor(DESCRIPTORS.get(scheme))));
         }
-        String expected = json.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(components) + "\n";
-        if (Boolean.getBoolean("caravan.catalog.write")) {
-            Files.createDirectories(SHIPPED_CATALOG.getParent());
-            Files.writeString(SHIPPED_CATALOG, expected);
+        ObjectNode kaoto = json.createObjectNode();
+        components.forEach(c -> kaoto.set(c.path("component").path("scheme").asText(), kaotoEntry((ObjectNode) c.deepCopy())));
+        for (Map.Entry<Path, JsonNode> shipped : Map.of(SHIPPED_CATALOG, (JsonNode) components, KAOTO_COMPONENTS, kaoto).entrySet()) {
+            String expected = json.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(shipped.getValue()) + "\n";
+            if (Boolean.getBoolean("caravan.catalog.write")) {
+                Files.createDirectories(shipped.getKey().getParent());
+                Files.writeString(shipped.getKey(), expected);
+            }
+            assertThat(shipped.getKey()).as("regenerate with ./mvnw test -Dtest=RouteEndpointsCatalogTest -Dcaravan.catalog.write=true")
+                    .exists();
+            assertThat(json.readTree(shipped.getKey().toFile())).as("regenerate with ./mvnw test -Dtest=RouteEndpointsCatalogTest"
+                    + " -Dcaravan.catalog.write=true").isEqualTo(json.readTree(expected));
         }
-        assertThat(SHIPPED_CATALOG).as("regenerate with ./mvnw test -Dtest=RouteEndpointsCatalogTest -Dcaravan.catalog.write=true")
-                .exists();
-        assertThat(json.readTree(SHIPPED_CATALOG.toFile())).as("regenerate with ./mvnw test -Dtest=RouteEndpointsCatalogTest"
-                + " -Dcaravan.catalog.write=true").isEqualTo(json.readTree(expected));
+    }
+
+    /** A descriptor as an entry of Kaoto's aggregated components file: the same, plus the form schema Kaoto draws. */
+    private ObjectNode kaotoEntry(ObjectNode descriptor) {
+        ObjectNode schema = json.createObjectNode();
+        ObjectNode properties = schema.putObject("properties");
+        ArrayNode required = json.createArrayNode();
+        descriptor.path("properties").properties().forEach(e -> {
+            JsonNode p = e.getValue();
+            ObjectNode o = properties.putObject(e.getKey());
+            o.put("title", p.path("displayName").asText());
+            o.put("description", p.path("description").asText());
+            switch (p.path("type").asText()) {
+                case "boolean", "integer", "number" -> o.put("type", p.path("type").asText());
+                case "duration" -> o.put("type", "string").put("format", "duration");
+                case "object" -> o.put("type", "string").put("format", "bean:" + p.path("javaType").asText());
+                default -> o.put("type", "string");
+            }
+            o.put("$comment", "group:" + p.path("group").asText());
+            if (p.has("enum")) {
+                o.set("enum", p.get("enum"));
+            }
+            if (p.has("defaultValue")) {
+                o.set("default", p.get("defaultValue"));
+            }
+            if (p.path("required").asBoolean()) {
+                required.add(e.getKey());
+            }
+        });
+        schema.set("required", required);
+        descriptor.set("propertiesSchema", schema);
+        return descriptor;
     }
 
     static List<Path> routeFiles() throws IOException {

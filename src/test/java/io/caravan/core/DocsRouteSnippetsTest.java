@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -23,7 +21,6 @@ import org.yaml.snakeyaml.Yaml;
  */
 class DocsRouteSnippetsTest {
 
-    private static final Pattern YAML_BLOCK = Pattern.compile("```ya?ml\\n(.*?)```", Pattern.DOTALL);
     private static final Set<String> ROUTE_KEYS = Set.of("route", "templatedRoute", "routeTemplate", "routeConfiguration", "from", "rest");
     private static final List<Path> RUN_AS_WRITTEN = List.of(Path.of("src/test/resources/example-routes"),
             Path.of("src/test/resources/metabase-routes"), Path.of("src/main/resources/routes"));
@@ -42,9 +39,11 @@ class DocsRouteSnippetsTest {
         List<String> problems = new ArrayList<>();
         try (Stream<Path> docs = Files.walk(Path.of("docs"))) {
             for (Path page : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
-                Matcher m = YAML_BLOCK.matcher(Files.readString(page));
-                while (m.find()) {
-                    Object yaml = new Yaml().load(m.group(1));
+                for (String[] block : blocks(Files.readString(page))) {
+                    if (!block[0].equals("yaml") && !block[0].equals("yml")) {
+                        continue;
+                    }
+                    Object yaml = new Yaml().load(block[1]);
                     if (!(yaml instanceof List<?> elements) || elements.isEmpty()
                             || !(elements.get(0) instanceof Map<?, ?> first) || first.keySet().stream().noneMatch(ROUTE_KEYS::contains)) {
                         continue;
@@ -61,5 +60,47 @@ class DocsRouteSnippetsTest {
         }
         assertThat(snippets).as("route snippets found in docs/").hasSizeGreaterThanOrEqualTo(8);
         assertThat(problems).isEmpty();
+    }
+
+    /** A Mustache template shown in docs/ is, to the character, a template next to the example routes. */
+    @Test
+    void everyTemplateInTheDocsIsATemplateFileOfTheExamples() throws IOException {
+        List<String> templates = new ArrayList<>();
+        try (Stream<Path> list = Files.list(RUN_AS_WRITTEN.get(0))) {
+            for (Path file : list.filter(p -> p.toString().endsWith(".mustache")).toList()) {
+                templates.add(Files.readString(file));
+            }
+        }
+        List<String> shown = new ArrayList<>();
+        try (Stream<Path> docs = Files.walk(Path.of("docs"))) {
+            for (Path page : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                for (String[] block : blocks(Files.readString(page))) {
+                    if (block[0].isEmpty() && (block[1].contains("{{body") || block[1].contains("{{#body}}"))) {
+                        shown.add(page + ": " + block[1].lines().findFirst().orElse(""));
+                        assertThat(templates).as(page + " shows a template no example file holds:\n" + block[1]).contains(block[1]);
+                    }
+                }
+            }
+        }
+        assertThat(shown).as("templates shown in docs/").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    /** The fenced blocks of a Markdown page: {language after the fence, content with its final newline}. */
+    static List<String[]> blocks(String markdown) {
+        List<String[]> blocks = new ArrayList<>();
+        String language = null;
+        StringBuilder content = new StringBuilder();
+        for (String line : markdown.split("\n", -1)) {
+            if (language == null && line.startsWith("```")) {
+                language = line.substring(3).trim();
+                content.setLength(0);
+            } else if (language != null && line.equals("```")) {
+                blocks.add(new String[] {language, content.toString()});
+                language = null;
+            } else if (language != null) {
+                content.append(line).append('\n');
+            }
+        }
+        return blocks;
     }
 }

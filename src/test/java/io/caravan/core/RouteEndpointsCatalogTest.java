@@ -40,13 +40,23 @@ class RouteEndpointsCatalogTest {
             "cache", "META-INF/io/caravan/cache/cache.json",
             "outbox", "META-INF/io/caravan/outbox/outbox.json",
             "creators", "META-INF/io/caravan/amazon/creators.json",
-            "telegram-gate", "META-INF/io/caravan/telegram/telegram-gate.json");
+            "telegram-gate", "META-INF/io/caravan/telegram/gate/telegram-gate.json");
     static final Path SHIPPED_CATALOG = Path.of("docs/catalog/caravan-components.json");
     static final Path KAOTO_COMPONENTS = Path.of("docs/catalog/kaoto-components.json");
     private static final List<Path> ROUTE_DIRS = List.of(Path.of("src/main/resources/routes"), Path.of("src/test/resources"));
     private static final Pattern PLACEHOLDER_WITH_DEFAULT = Pattern.compile("\\{\\{[^}:]+:([^}]*)}}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}:]+)}}");
+    private static final Map<String, Object> APPLICATION_YML = applicationYml();
 
     private final ObjectMapper json = new ObjectMapper();
+
+    private static Map<String, Object> applicationYml() {
+        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.yml"))) {
+            return flatten("", new Yaml().load(in), new java.util.HashMap<>());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static CamelCatalog catalog() throws IOException {
         CamelCatalog catalog = new DefaultCamelCatalog(true);
@@ -195,13 +205,32 @@ class RouteEndpointsCatalogTest {
         return out.substring(0, out.length() - 1);
     }
 
-    /** {{key:default}} as the default, as the hub would read it with the key unset; {{key}} stays a placeholder. */
+    /**
+     * As the hub reads the URI with nothing set but application.yml: {{key:default}} is the default, {{key}} the
+     * application.yml value when it has a non-empty one; otherwise it stays a placeholder (a route template's
+     * parameter), which the catalog leaves alone.
+     */
     private static String withDefaults(String uri) {
         Matcher m = PLACEHOLDER_WITH_DEFAULT.matcher(uri);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(out, Matcher.quoteReplacement(m.group(1)));
         }
+        m = PLACEHOLDER.matcher(m.appendTail(out).toString());
+        out = new StringBuilder();
+        while (m.find()) {
+            Object value = APPLICATION_YML.get(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null || value.toString().isEmpty() ? m.group() : value.toString()));
+        }
         return m.appendTail(out).toString();
+    }
+
+    private static Map<String, Object> flatten(String prefix, Object node, Map<String, Object> into) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> flatten(prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k, v, into));
+        } else if (node != null && !(node instanceof List<?>)) {
+            into.put(prefix, node);
+        }
+        return into;
     }
 }

@@ -9,6 +9,7 @@ import io.caravan.support.HubProcess;
 import io.caravan.support.Hubs;
 import io.caravan.support.OwnRedis;
 import io.caravan.support.TestEnvironment;
+import io.caravan.telegram.gate.SendGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
+import io.caravan.telegram.gate.TelegramSender;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

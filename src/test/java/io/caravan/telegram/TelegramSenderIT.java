@@ -24,6 +24,7 @@ import io.caravan.ops.JobRun;
 import io.caravan.outbox.OutboxDispatcher;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
+import io.caravan.telegram.gate.TelegramOutgoing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -425,7 +426,7 @@ class TelegramSenderIT {
                 .anyMatch(t -> t.contains("dataset.changed") && t.contains("dead_letters"));
 
         // The interval has passed: the next alert of that key goes out and says how many were held back.
-        jdbc.update("UPDATE bot_state SET updated_at = now() - interval '1 hour' WHERE key = 'admin-alert:amazon-403'");
+        jdbc.update("UPDATE alert_windows SET sent_at = now() - interval '2 hours' WHERE channel = 'telegram' AND alert_key = 'amazon-403'");
         fixtures.publish("admin.alert", Map.of("kind", "price-job-paused", "key", "amazon-403", "text", "Amazon said 403 #3"));
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM telegram_outgoing WHERE chat_id = '9000' AND payload->>'text' LIKE '%#3%'", Long.class) == 1);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.caravan.outbox.Outbox;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
+import io.caravan.telegram.gate.SendGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

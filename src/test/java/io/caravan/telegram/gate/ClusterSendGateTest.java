@@ -1,10 +1,11 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caravan.core.budget.ClusterBudgets;
 import io.caravan.core.budget.ClusterProperties;
 import io.caravan.support.OwnRedis;
+import io.caravan.telegram.TelegramProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class ClusterSendGateTest {
 
     private static final TelegramProperties.Limits LIMITS = new TelegramProperties.Limits(20, 20, 2, 8,
-            Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(15));
+            Duration.ofSeconds(1), Duration.ofMinutes(5));
 
     private record Sent(int hub, String chat, long answeredNanos) {
     }

@@ -1,10 +1,11 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.core.Secrets;
+import io.caravan.telegram.TelegramProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

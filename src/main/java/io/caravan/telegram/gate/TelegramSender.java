@@ -1,4 +1,4 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import io.caravan.core.PgListener;
 import io.caravan.core.Secrets;

@@ -1,11 +1,14 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
+import io.caravan.alerts.AdminAlerts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.core.Secrets;
-import io.caravan.telegram.DeliveryRecords.Post;
-import io.caravan.telegram.DeliveryRecords.Row;
-import io.caravan.telegram.DeliveryRecords.Target;
+import io.caravan.telegram.TelegramHtml;
+import io.caravan.telegram.TelegramProperties;
+import io.caravan.telegram.gate.DeliveryRecords.Post;
+import io.caravan.telegram.gate.DeliveryRecords.Row;
+import io.caravan.telegram.gate.DeliveryRecords.Target;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

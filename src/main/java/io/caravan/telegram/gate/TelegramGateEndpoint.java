@@ -1,6 +1,7 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import io.caravan.outbox.OutboxHeaders;
+import io.caravan.telegram.TelegramHtml;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

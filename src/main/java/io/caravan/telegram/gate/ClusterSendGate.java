@@ -1,8 +1,9 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import io.caravan.core.budget.ClusterBudgets;
 import io.caravan.core.budget.ClusterProperties;
 import io.caravan.core.budget.RedisFallback;
+import io.caravan.telegram.TelegramProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;

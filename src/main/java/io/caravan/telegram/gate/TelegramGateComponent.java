@@ -1,4 +1,4 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import java.util.Map;
 import org.apache.camel.Endpoint;

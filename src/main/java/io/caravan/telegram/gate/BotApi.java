@@ -1,8 +1,9 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.Secrets;
+import io.caravan.telegram.TelegramProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
+import io.caravan.telegram.TelegramProperties;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

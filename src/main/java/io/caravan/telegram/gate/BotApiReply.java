@@ -1,4 +1,4 @@
-package io.caravan.telegram;
+package io.caravan.telegram.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;

@@ -148,7 +148,7 @@ public class CardLoader {
                 }
                 throw (RuntimeException) cause;
             }
-            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection failed: " : "PostgreSQL refused the load: ")
+            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection was lost during the load: " : "PostgreSQL refused the load: ")
                     + rootMessage(e), e, false);
         }
     }
@@ -171,8 +171,8 @@ public class CardLoader {
                     .copyIn("COPY " + table + " (" + names + ") FROM STDIN (FORMAT csv, ENCODING 'UTF8')", export);
         } catch (SQLException e) {
             if (connectionFailed(e)) {
-                throw new ExportException(card.name(), "the database connection failed during the COPY into " + table
-                        + " after " + export.rows() + " rows (the previous data stays): " + firstLine(e), e, false);
+                throw new ExportException(card.name(), "the database connection was lost during the COPY of card " + card.name()
+                        + " after " + export.rows() + " rows (into " + table + "; the previous data stays): " + firstLine(e), e, false);
             }
             // PostgreSQL names the line (1 = the first data row) and the column of a value that does not fit.
             throw new ExportException(card.name(), "a value does not fit the card's column types (CSV line = data row + 1): "

@@ -1,5 +1,6 @@
 package io.caravan.metabase;
 
+import io.caravan.core.WhenDatabaseReturns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
 import io.caravan.ops.JobRegistry;
@@ -49,8 +50,9 @@ public class MetabaseConfiguration {
         }
 
         @Bean
-        MetabaseSync metabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters) {
-            return new MetabaseSync(settings, runs, freshness, meters);
+        MetabaseSync metabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters,
+                                  WhenDatabaseReturns deferred) {
+            return new MetabaseSync(settings, runs, freshness, meters, deferred);
         }
 
         @Bean

@@ -1,5 +1,6 @@
 package io.caravan.metabase;
 
+import io.caravan.core.WhenDatabaseReturns;
 import io.caravan.metabase.MetabaseProperties.Card;
 import io.caravan.ops.JobHeaders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -39,13 +40,16 @@ public class MetabaseSync {
 
     private final Map<String, Card> cards;
     private final SyncRuns runs;
+    private final WhenDatabaseReturns deferred;
     private final DatasetFreshness freshness;
     private final MeterRegistry meters;
     private final Semaphore slots;
     private final Retry retry;
     private final CircuitBreaker breaker;
 
-    public MetabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters) {
+    public MetabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters,
+                        WhenDatabaseReturns deferred) {
+        this.deferred = deferred;
         this.cards = settings.cards().stream().collect(Collectors.toMap(Card::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
         this.runs = runs;
         this.freshness = freshness;
@@ -117,9 +121,18 @@ public class MetabaseSync {
         // A step after a committed load failed: the data is there and sync_runs already says so.
         boolean loaded = exchange.getProperty(MetabaseHeaders.LOADED) != null;
         if (syncRun != null && !loaded && exchange.getProperty(FAILED) == null) {
-            runs.failed(syncRun, message(exchange, error));
             exchange.setProperty(FAILED, true);
+            recordFailed(syncRun, message(exchange, error));
         }
+    }
+
+    /**
+     * Closes the row 'failed' with the original cause. If the database is what failed, this write fails too: it must
+     * not throw (Camel would put its exception in place of the cause, and the run's error would name the failure
+     * path's own UPDATE), so it is logged apart and written again once the database is back.
+     */
+    private void recordFailed(long syncRun, String error) {
+        deferred.writeOrRetry("sync_runs " + syncRun + " failed", () -> runs.failed(syncRun, error));
     }
 
     private static final String FAILED = "CaravanSyncFailed";
@@ -157,7 +170,7 @@ public class MetabaseSync {
                 }
                 CardLoader.Loaded loaded = exchange.getProperty(MetabaseHeaders.LOADED, CardLoader.Loaded.class);
                 if (loaded == null) {
-                    runs.failed(syncRun, "card " + card.name() + ": the route ended without a pgload: step");
+                    recordFailed(syncRun, "card " + card.name() + ": the route ended without a pgload: step");
                     finish("failed");
                     return;
                 }
@@ -183,7 +196,8 @@ public class MetabaseSync {
                             error == null ? new IllegalStateException("failed") : error);
                 }
                 if (exchange.getProperty(FAILED) == null && exchange.getProperty(MetabaseHeaders.LOADED) == null) {
-                    runs.failed(syncRun, message(exchange, error));
+                    exchange.setProperty(FAILED, true);
+                    recordFailed(syncRun, message(exchange, error));
                 }
                 finish("failed");
             } finally {

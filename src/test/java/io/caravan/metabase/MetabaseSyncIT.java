@@ -339,7 +339,7 @@ class MetabaseSyncIT {
 
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
-                + "/actuator/prometheus")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                + "/actuator/prometheus")).header("Authorization", "Bearer " + io.caravan.support.TestEnvironment.SCRAPE_TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         double freshAge = metrics.lines().filter(l -> l.startsWith("caravan_dataset_age_seconds{") && l.contains("dataset=\"metabase.fresh\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
         assertThat(freshAge).isBetween(0.0, 60.0);

@@ -40,6 +40,7 @@ public class MetabaseSync {
 
     private final Map<String, Card> cards;
     private final SyncRuns runs;
+    private final CardCursors cursors;
     private final WhenDatabaseReturns deferred;
     private final DatasetFreshness freshness;
     private final MeterRegistry meters;
@@ -47,11 +48,12 @@ public class MetabaseSync {
     private final Retry retry;
     private final CircuitBreaker breaker;
 
-    public MetabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters,
+    public MetabaseSync(MetabaseProperties settings, SyncRuns runs, CardCursors cursors, DatasetFreshness freshness, MeterRegistry meters,
                         WhenDatabaseReturns deferred) {
         this.deferred = deferred;
         this.cards = settings.cards().stream().collect(Collectors.toMap(Card::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
         this.runs = runs;
+        this.cursors = cursors;
         this.freshness = freshness;
         this.meters = meters;
         this.slots = new Semaphore(settings.maxParallel(), true);
@@ -82,6 +84,11 @@ public class MetabaseSync {
         return card;
     }
 
+    /** The high-water marks of incremental cards. */
+    public CardCursors cursors() {
+        return cursors;
+    }
+
     /** A Metabase call, attempted again with exponential backoff after a transport error or a 5xx/429. */
     public <T> T retrying(Callable<T> call) throws Exception {
         return retry.executeCallable(call);
@@ -97,7 +104,9 @@ public class MetabaseSync {
         slots.acquire();
         long syncRun;
         try {
-            syncRun = runs.start(card, jobRunId);
+            // A full refresh is recorded as the replace it is.
+            syncRun = runs.start(MetabaseHeaders.fullRefresh(exchange)
+                    ? card.loadingInto(card.schema(), card.table(), MetabaseProperties.Mode.REPLACE) : card, jobRunId);
         } catch (RuntimeException e) {
             slots.release();
             throw e;
@@ -179,8 +188,12 @@ public class MetabaseSync {
                 Counter.builder("caravan.metabase.sync.bytes").description("CSV bytes received from Metabase").tag("card", card.name())
                         .register(meters).increment(loaded.bytes());
                 freshness.synced(card.name());
-                log.info("Metabase card {} ({}) → {}: {} rows, {} bytes, {}", card.name(), card.id(), card.qualifiedTable(),
-                        loaded.rows(), loaded.bytes(), loaded.drift().isEmpty() ? "same columns" : "columns evolved: " + loaded.drift());
+                log.info("Metabase card {} ({}) → {}: {} rows, {} bytes, {}{}", card.name(), card.id(), card.qualifiedTable(),
+                        loaded.rows(), loaded.bytes(), loaded.drift().isEmpty() ? "same columns" : "columns evolved: " + loaded.drift(),
+                        card.cursor() == null ? "" : ", cursor " + card.cursor().column() + " up to " + loaded.cursorMax());
+                if (loaded.note() != null) {
+                    log.warn("Metabase card {}: {}", card.name(), loaded.note());
+                }
                 finish("succeeded");
             } finally {
                 slots.release();

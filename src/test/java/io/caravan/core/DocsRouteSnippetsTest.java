@@ -29,7 +29,7 @@ class DocsRouteSnippetsTest {
     void everyRouteInTheDocsIsAFileRunByATest() throws IOException {
         Map<Path, List<?>> files = new java.util.TreeMap<>();
         for (Path dir : RUN_AS_WRITTEN) {
-            try (Stream<Path> list = Files.list(dir)) {
+            try (Stream<Path> list = Files.walk(dir)) {
                 for (Path file : list.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                     files.put(file, new Yaml().load(Files.readString(file)));
                 }

@@ -81,7 +81,9 @@ class DatabaseLostMidCopyIT {
                     Integer.class, "%" + target + "%");
             return pids.isEmpty() ? null : pids.get(0);
         }, pid -> pid != null);
-        Awaitility.await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        // Some rows in, counted by PostgreSQL's COPY progress view rather than waited for.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
+                "SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy WHERE pid = ?", Long.class, copying) >= 2_000);
 
         long cut = System.nanoTime();
         assertThat(jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, copying)).isTrue();

@@ -21,8 +21,8 @@ class ConsoleTroubles {
 
     static final String FAILING_JOB = "console-failing";
     static final String SLOW_JOB = "console-slow";
-    static final String FLAKY_TYPE = "console.flaky";
-    static final String REFUSED_TYPE = "console.refused";
+    static final String FLAKY_TYPE = "test.console-flaky";
+    static final String REFUSED_TYPE = "test.console-refused";
     /** The rows the slow job reports. */
     static final long SLOW_ROWS = 7;
     /** How long the slow job waits for {@link #SLOW_JOB_MAY_FINISH} at most, so a failed test never hangs the hub. */

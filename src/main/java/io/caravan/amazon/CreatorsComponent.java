@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
  * {@code caravan.amazon.*}, never from the URI. Always registered, so route files load when the Amazon flow is off;
  * a call then fails saying what to configure. See {@link CreatorsEndpoint} for operations, headers and bodies.
  */
+// Spring makes it the bean Camel resolves the scheme to; Camel's names it for the metadata generator.
 @Component("creators")
+@org.apache.camel.spi.annotations.Component("creators")
 public class CreatorsComponent extends DefaultComponent {
 
     private final ObjectProvider<CreatorsApiClient> clients;

@@ -32,13 +32,18 @@ import org.apache.camel.support.DefaultProducer;
  * pause that long and run at half rate for ten minutes), a spent budget {@link QuotaExhaustedException}.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "creators", title = "Amazon Creators API", syntax = "creators:operation",
-        producerOnly = true, category = {Category.API})
+        producerOnly = true, category = {Category.API}, headersClass = CreatorsEndpoint.class)
 public class CreatorsEndpoint extends DefaultEndpoint {
 
+    @Metadata(label = "producer", javaType = "String", description = "Read by searchItems: the browse node (category) to search in")
     public static final String BROWSE_NODE = "CaravanBrowseNode";
+    @Metadata(label = "producer", javaType = "String", description = "Read by searchItems: the words to search for")
     public static final String KEYWORDS = "CaravanKeywords";
+    @Metadata(label = "producer", javaType = "int", defaultValue = "1", description = "Read by searchItems: the result page, 1-10")
     public static final String PAGE = "CaravanPage";
+    @Metadata(label = "producer", javaType = "int", description = "Set by searchItems: how many results Amazon has in all")
     public static final String TOTAL_RESULTS = "CaravanTotalResults";
+    @Metadata(label = "producer", javaType = "boolean", description = "Set by searchItems: another page exists and Amazon serves it")
     public static final String MORE_PAGES = "CaravanMorePages";
     /** Exchange property: how many calls the caller is about to make (a block of that many is reserved at once). */
     public static final String RESERVE = "CaravanCreatorsReserve";

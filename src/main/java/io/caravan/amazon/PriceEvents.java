@@ -63,7 +63,7 @@ public class PriceEvents {
         putProductFields(event, c.product(), c.item());
         event.put("price", money(c.price()));
         event.put("referencePrice", money(start.referencePrice()));
-        event.put("discountPct", start.discountPct().toPlainString());
+        event.put("discountPct", money(start.discountPct())); // percent, same two-place decimal string
         event.put("currency", c.currency());
         event.put("categoryId", c.product().categoryId());
         event.put("categorySlug", c.product().categorySlug());
@@ -140,7 +140,7 @@ public class PriceEvents {
         };
     }
 
-    /** Event contract: decimals as strings with two places, e.g. "899.90". */
+    /** Event contract (events/*.schema.json): money and percentages as decimal strings with two places, e.g. "899.90". */
     static String money(BigDecimal value) {
         return value.setScale(2, RoundingMode.HALF_UP).toPlainString();
     }

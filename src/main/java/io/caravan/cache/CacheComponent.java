@@ -11,7 +11,9 @@ import org.springframework.stereotype.Component;
  * {@code cache:warmUrls} (the URLs to warm, which route cache-warm-urls GETs with camel-http). camel-spring-redis has no SCAN or UNLINK, hence this component. See
  * {@link CacheEndpoint} for the options.
  */
+// Spring makes it the bean Camel resolves the scheme to; Camel's names it for the metadata generator.
 @Component("cache")
+@org.apache.camel.spi.annotations.Component("cache")
 public class CacheComponent extends DefaultComponent {
 
     private final CacheInvalidator invalidator;

@@ -34,14 +34,16 @@ import org.apache.camel.support.DefaultProducer;
  * </ul>
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "cache", title = "Caravan Redis cache", syntax = "cache:operation",
-        producerOnly = true, category = {Category.CACHE})
+        producerOnly = true, category = {Category.CACHE}, headersClass = CacheEndpoint.class)
 public class CacheEndpoint extends DefaultEndpoint {
 
     /** Header: how many Redis keys {@code cache:invalidate} removed. */
+    @Metadata(label = "producer", javaType = "long", description = "Set by cache:invalidate: how many Redis keys it removed")
     public static final String INVALIDATED = "CaravanInvalidatedKeys";
     /** Header: how many URLs the cache-warm-urls route warmed (answered below 400). */
     public static final String WARMED = "CaravanWarmed";
     /** Header: how many URLs {@code cache:warmUrls} listed. */
+    @Metadata(label = "producer", javaType = "int", description = "Set by cache:warmUrls: how many URLs it listed")
     public static final String WARM_URLS = "CaravanWarmUrls";
 
     @UriPath(enums = "invalidate,warmUrls", description = "invalidate: drop Redis entries and publish the notice; warmUrls: list the URLs to warm")

@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
  * URI). Always registered, so route files load when the Metabase flow is off; a step then fails saying so. See
  * {@link MetabaseEndpoint} for the options.
  */
+// Spring makes it the bean Camel resolves the scheme to; Camel's names it for the metadata generator.
 @Component("metabase")
+@org.apache.camel.spi.annotations.Component("metabase")
 public class MetabaseComponent extends DefaultComponent {
 
     private final ObjectProvider<MetabaseClient> client;

@@ -33,7 +33,7 @@ import org.apache.camel.support.SynchronizationAdapter;
  * </ul>
  * Transport errors, 5xx and 429 are retried ({@code caravan.metabase.retries}, {@code retry-backoff}).
  */
-@UriEndpoint(firstVersion = "0.1.0", scheme = "metabase", title = "Caravan Metabase", syntax = "metabase:card/cardId/operation",
+@UriEndpoint(firstVersion = "0.1.0", scheme = "metabase", title = "Caravan Metabase", syntax = "metabase:card/cardId/operation", headersClass = MetabaseHeaders.class,
         producerOnly = true, category = {Category.API})
 public class MetabaseEndpoint extends DefaultEndpoint {
 

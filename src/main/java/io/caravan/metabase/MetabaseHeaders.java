@@ -4,6 +4,8 @@ package io.caravan.metabase;
 public final class MetabaseHeaders {
 
     /** Header: the {@code caravan.metabase.cards} entry a step follows when its URI has no {@code card=} option. */
+    @org.apache.camel.spi.Metadata(label = "producer", javaType = "String", description = "Read: the caravan.metabase.cards"
+            + " entry to follow when the URI has no card option")
     public static final String CARD = "CaravanCard";
     /** Property set by {@code metabase:card/<id>/metadata}: the card's columns (List of {@link CardColumns.Column}). */
     public static final String COLUMNS = "CaravanColumns";

@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
  * PostgreSQL table with COPY, then replaces, upserts or appends in one transaction with sync_runs and the
  * {@code dataset.changed} event. See {@link PgLoadEndpoint} for the options.
  */
+// Spring makes it the bean Camel resolves the scheme to; Camel's names it for the metadata generator.
 @Component("pgload")
+@org.apache.camel.spi.annotations.Component("pgload")
 public class PgLoadComponent extends DefaultComponent {
 
     private final ObjectProvider<MetabaseSync> sync;

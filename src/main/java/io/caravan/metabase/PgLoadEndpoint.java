@@ -28,9 +28,15 @@ import org.apache.camel.support.DefaultProducer;
  * succeeded, and the {@code dataset.changed} event written to the outbox. Any failure rolls all of it back.
  * After the step the body is the event's payload (a Map) and header {@code CaravanRows} the rows loaded.
  */
-@UriEndpoint(firstVersion = "0.1.0", scheme = "pgload", title = "Caravan PostgreSQL load", syntax = "pgload:table",
+@UriEndpoint(firstVersion = "0.1.0", scheme = "pgload", title = "Caravan PostgreSQL load", syntax = "pgload:table", headersClass = PgLoadEndpoint.class,
         producerOnly = true, category = {Category.DATABASE})
 public class PgLoadEndpoint extends DefaultEndpoint {
+
+    @Metadata(label = "producer", javaType = "String", description = "Read: the caravan.metabase.cards entry to follow when"
+            + " the URI has no card option")
+    public static final String CARD = MetabaseHeaders.CARD;
+    @Metadata(label = "producer", javaType = "long", description = "Set: the rows the load wrote (upsert: inserted or changed)")
+    public static final String ROWS = JobHeaders.ROWS;
 
     @UriPath(description = "The target as schema.table (both plain lower-case identifiers); the schema is created when missing")
     @Metadata(required = true)
@@ -149,7 +155,7 @@ public class PgLoadEndpoint extends DefaultEndpoint {
             String mark = settings.cursor() == null ? null
                     : getComponent().sync().cursors().advance(settings, syncRun == null ? 0 : syncRun, done.cursorMax(), fullRefresh);
             if (syncRun != null) {
-                getComponent().runs().succeeded(syncRun, done, cursorFrom, mark);
+                getComponent().runs().succeeded(syncRun, settings, done, cursorFrom, mark);
             }
             payload.putAll(event(settings, done));
             if (event) {

@@ -29,17 +29,21 @@ public class SyncRuns {
                 card.name(), card.id(), jobRunId, card.qualifiedTable(), card.mode().name().toLowerCase(), instance);
     }
 
-    /** Called inside the load's transaction, so the row says succeeded only if the data is there. */
-    public void succeeded(long id, CardLoader.Loaded loaded, String cursorFrom, String cursorTo) {
+    /**
+     * Called inside the load's transaction, so the row says succeeded only if the data is there. {@code loadedAs} is
+     * the card as the load ran it: a route's {@code pgload:} table and mode win over caravan.metabase.cards, and the row
+     * records what was done (start() only knew the settings).
+     */
+    public void succeeded(long id, Card loadedAs, CardLoader.Loaded loaded, String cursorFrom, String cursorTo) {
         List<Map<String, String>> columns = loaded.columns().stream()
                 .map(c -> Map.of("name", c.name(), "title", c.title(), "type", c.type())).toList();
         try {
             jdbc.update("""
                     UPDATE sync_runs SET status = 'succeeded', rows = ?, bytes = ?, finished_at = now(),
                            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint, columns = ?::jsonb,
-                           cursor_from = ?, cursor_to = ?, note = ?
+                           cursor_from = ?, cursor_to = ?, note = ?, table_name = ?, mode = ?
                      WHERE id = ?""", loaded.rows(), loaded.bytes(), json.writeValueAsString(columns), cursorFrom, cursorTo,
-                    loaded.note(), id);
+                    loaded.note(), loadedAs.qualifiedTable(), loadedAs.mode().name().toLowerCase(), id);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

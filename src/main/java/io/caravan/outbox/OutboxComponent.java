@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
  * {@code from: outbox:<type>}. Publishing joins the current transaction; handling runs inside the dispatcher's claim
  * of the event, with its retries, backoff and dead letters. See {@link OutboxEndpoint} for the options.
  */
+// Spring makes it the bean Camel resolves the scheme to; Camel's names it for the metadata generator.
 @Component("outbox")
+@org.apache.camel.spi.annotations.Component("outbox")
 public class OutboxComponent extends DefaultComponent {
 
     private final Outbox outbox;

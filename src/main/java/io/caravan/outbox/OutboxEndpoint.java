@@ -28,7 +28,7 @@ import org.apache.camel.support.DefaultProducer;
  * </ul>
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "outbox", title = "Caravan outbox", syntax = "outbox:type",
-        category = {Category.DATABASE, Category.MESSAGING})
+        category = {Category.DATABASE, Category.MESSAGING}, headersClass = OutboxHeaders.class)
 public class OutboxEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
 
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*");

@@ -200,6 +200,16 @@ class MetabaseCardRouteTest {
 
         assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");
         assertThat(jdbc.queryForList("SELECT code FROM " + TARGET + ".declared ORDER BY code", String.class)).containsExactly("ab", "cd");
+        // mode: append is in the file only: the file's route wins, and what the sync recorded is what it did.
+        assertThat(jdbc.queryForMap("SELECT mode, table_name FROM sync_runs WHERE card = 'declared' AND status = 'succeeded'"
+                + " ORDER BY id DESC LIMIT 1")).containsEntry("mode", "append").containsEntry("table_name", TARGET + ".declared");
+        assertThat(jdbc.queryForObject("SELECT payload->>'mode' FROM outbox WHERE type = 'dataset.changed'"
+                + " AND payload->>'table' = ? ORDER BY id DESC LIMIT 1", String.class, TARGET + ".declared")).isEqualTo("append");
+
+        JobRun again = runJob("metabase-declared");
+        assertThat(again.status()).as(String.valueOf(again.error())).isEqualTo("succeeded");
+        assertThat(jdbc.queryForList("SELECT code FROM " + TARGET + ".declared ORDER BY code", String.class))
+                .as("appended, not replaced").containsExactly("ab", "ab", "cd", "cd");
     }
 
     @Test

@@ -71,7 +71,7 @@ final class TelegramFixtures {
     }
 
     long dealExpired(long dealId) {
-        return publish("deal.expired", Map.of("dealId", dealId, "asin", "B0" + dealId, "reason", "price-rise",
-                "endedAt", Instant.now().toString()));
+        return publish("deal.expired", Map.of("dealId", dealId, "asin", "B0" + dealId, "marketplace", "www.amazon.com.tr",
+                "reason", "price-rose", "price", "1299.90", "currency", "TRY", "endedAt", Instant.now().toString()));
     }
 }

@@ -386,10 +386,7 @@ class TelegramSenderIT {
         // A 25 % deal: only 43002 wants it.
         fixtures.dealCreated(7800, category, "Quarter off", null);
         for (int i = 0; i < 4; i++) {
-            fixtures.publish("watch.hit", Map.of("watchId", i, "chatId", 43002, "asin", "B0W" + i,
-                    "title", "Watched " + i, "url", "https://www.amazon.com.tr/dp/B0W" + i + "?tag=caravan-21",
-                    "price", "450.00", "currency", "TRY", "targetPrice", "500.00", "kind", "target-reached",
-                    "observedAt", Instant.now().toString()));
+            fixtures.publish("watch.hit", watchHit(i, 43002, "B0W" + i, "Watched " + i, Instant.now().toString()));
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM telegram_outgoing WHERE chat_id = '43002' AND status = 'sent'", Long.class) == 3);
@@ -443,10 +440,7 @@ class TelegramSenderIT {
         fixtures.subscriber(45001, category, null, "tr");
         fixtures.subscriber(45002, category, null, "en");
         fixtures.dealCreated(7950, category, "Çaydanlık & <demlik>", PHOTO);
-        fixtures.publish("watch.hit", Map.of("watchId", 950, "chatId", 45001, "asin", "B0W950",
-                "title", "Kahve makinesi", "url", "https://www.amazon.com.tr/dp/B0W950?tag=caravan-21",
-                "price", "450.00", "currency", "TRY", "targetPrice", "500.00", "kind", "target-reached",
-                "observedAt", "2026-11-23T06:00:00Z"));
+        fixtures.publish("watch.hit", watchHit(950, 45001, "B0W950", "Kahve makinesi", "2026-11-23T06:00:00Z"));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status("45001", "subscriber_deal"))
                 && "sent".equals(status("45002", "subscriber_deal")) && "sent".equals(status("45001", "watch_hit"))
@@ -480,5 +474,14 @@ class TelegramSenderIT {
             assertThat(body(requests("editMessageCaption", chat).get(0)).get("caption").asText()).as(chat)
                     .startsWith("⌛ <b>Expired</b>\n<s><b>Çaydanlık");
         }
+    }
+
+    /** A watch.hit as the price checks publish it (events/watch.hit.schema.json). */
+    private static Map<String, Object> watchHit(long watchId, long chatId, String asin, String title, String observedAt) {
+        return Map.ofEntries(Map.entry("watchId", watchId), Map.entry("chatId", chatId), Map.entry("asin", asin),
+                Map.entry("marketplace", "www.amazon.com.tr"), Map.entry("title", title),
+                Map.entry("url", "https://www.amazon.com.tr/dp/" + asin + "?tag=caravan-21"), Map.entry("price", "450.00"),
+                Map.entry("currency", "TRY"), Map.entry("targetPrice", "500.00"), Map.entry("kind", "target-reached"),
+                Map.entry("observedAt", observedAt));
     }
 }

@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
  * {@link SendGate} (global, per-chat and per-group limits, 429 {@code retry_after}). The bot token is
  * {@code caravan.telegram.bot-token}, never part of the URI. See {@link TelegramGateEndpoint}.
  */
+// Spring makes it the bean Camel resolves the scheme to; Camel's names it for the metadata generator.
 @Component("telegram-gate")
+@org.apache.camel.spi.annotations.Component("telegram-gate")
 public class TelegramGateComponent extends DefaultComponent {
 
     private final TelegramOutgoing outgoing;

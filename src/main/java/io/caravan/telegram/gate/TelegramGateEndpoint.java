@@ -35,12 +35,19 @@ import org.apache.camel.support.DefaultProducer;
  * </ul>
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "telegram-gate", title = "Caravan Telegram gate", syntax = "telegram-gate:purpose",
-        producerOnly = true, category = {Category.CHAT})
+        producerOnly = true, category = {Category.CHAT}, headersClass = TelegramGateEndpoint.class)
 public class TelegramGateEndpoint extends DefaultEndpoint {
 
+    @Metadata(label = "producer", javaType = "String", description = "Read: the chat (numeric id or @channelname); overrides the chatId option")
     public static final String CHAT_ID = "CaravanChatId";
+    @Metadata(label = "producer", javaType = "String", description = "Read: the Bot API method; overrides the method option")
     public static final String METHOD = "CaravanTelegramMethod";
+    @Metadata(label = "producer", javaType = "long", description = "Read: the deal the message is about, recorded with it (deal.expired edits find its posts by it)")
     public static final String DEAL_ID = "CaravanDealId";
+    @Metadata(label = "producer", javaType = "long", description = "Read: the outbox event being handled (set by outbox:); with chat and purpose the"
+            + " key that makes a retried event queue nothing twice")
+    public static final String EVENT_ID = OutboxHeaders.EVENT_ID;
+    @Metadata(label = "producer", javaType = "int", description = "Set: how many messages were queued (0 when a retried event had queued them already)")
     public static final String QUEUED = "CaravanTelegramQueued";
     static final Set<String> METHODS = Set.of("sendMessage", "sendPhoto", "editMessageText", "editMessageCaption");
 

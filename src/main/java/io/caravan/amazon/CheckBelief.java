@@ -17,7 +17,7 @@ package io.caravan.amazon;
  * @param dealSeconds summed durations of the deals seen ending (faded)
  * @param dealsEnded  deals seen ending (faded)
  * @param lastCheck   epoch second of the last check, -1 before the first
- * @param dealSince   estimated epoch second the running deal started, -1 when no deal is running
+ * @param dealSince   epoch second of the check that first saw the running deal, -1 when no deal is running
  * @param lastPrice   the last price that counted as a move (changes under the noise threshold do not), NaN if none
  * @param moves       real price moves outside deals (faded): a product that moves for real draws its prior from the
  *                    category's movers, see {@link #mover()}
@@ -63,7 +63,12 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
             e += duration * -Math.expm1(-gap / duration);
             if (inDealNow) {
                 d += 1;
-                since = at - gap / 2;
+                // Measured from the check that saw it, not from a guessed start: after a long gap a deal still running
+                // is usually one that started late in it (the short ones already ended), so "half-way into the gap"
+                // inflated durations two- to four-fold. For exponential durations what runs on from any moment has
+                // the same mean (memoryless), so first-seen-to-end is an unbiased sample; fixed-length lightning deals
+                // come out shorter than they are, which errs towards checking them often enough.
+                since = at;
             }
         } else if (!inDealNow) {
             de += 1;

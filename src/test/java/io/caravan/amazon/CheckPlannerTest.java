@@ -54,8 +54,25 @@ class CheckPlannerTest {
         assertThat(b.mover()).isTrue();
         assertThat(b.deals()).isCloseTo(1, org.assertj.core.data.Offset.offset(0.01));
         assertThat(b.dealsEnded()).isCloseTo(1, org.assertj.core.data.Offset.offset(0.01));
-        assertThat(b.dealSeconds()).as("seen from 2 h (started after 1.5 h) to 3 h (ended before 2.5 h): about an hour")
-                .isBetween(0.9 * HOUR, 1.1 * HOUR);
+        assertThat(b.dealSeconds()).as("first seen at 2 h, gone at 3 h (ended after 2.5 h on average): half an hour")
+                .isBetween(0.45 * HOUR, 0.55 * HOUR);
+    }
+
+    @Test
+    void aDealFirstSeenAfterALongGapIsNotTakenForALongDeal() {
+        // Checked every 24 h; each deal lasts 2 h and happens to be running at a check, then gone 2 h later.
+        CheckBelief b = CheckBelief.NEW;
+        long t = 0;
+        for (int day = 0; day < 10; day++) {
+            b = b.observe(t, 100, false, 6 * HOUR, 0.02, 30 * DAY);
+            t += DAY;
+            b = b.observe(t, 70, true, 6 * HOUR, 0.02, 30 * DAY);
+            t += 2 * HOUR;
+            b = b.observe(t, 100, false, 6 * HOUR, 0.02, 30 * DAY);
+            t += 2 * DAY;
+        }
+        assertThat(CheckPlanner.duration(b, PRIOR)).as("not half the 24 h gap before each deal was seen")
+                .isLessThan(3 * HOUR);
     }
 
     @Test

@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
  * <h2>Estimate and exploration</h2>
  * λ's posterior is Gamma({@code a0 + deals}, {@code a0/λprior + exposure}) (see {@link CheckBelief}), the prior from
  * the product's category (or all products). Each plan samples it and uses the larger of sample and mean (optimistic
- * posterior sampling): a new or quiet product is sometimes given a short interval while its posterior is wide, and
- * never less than its mean. Faded evidence keeps every posterior a little wide, and {@code exploreInterval} bounds any
- * interval: a quiet product decays towards that but is still looked at.
+ * posterior sampling) while the product's own exposure is short ({@link #EXPLORE_EXPOSURE}): a new product is
+ * sometimes given a short interval while its posterior is wide, and never less than its mean; after that the mean.
+ * {@code exploreInterval} bounds any interval: a quiet product decays towards that but is still looked at.
  *
  * <h2>Guarantees</h2>
  * A running deal is re-checked within {@code expiryLatency} (its end is posted in time) and claimed first (tier 2); a
@@ -36,6 +36,13 @@ public final class CheckPlanner {
     static final double GAIN = 0.01;
     /** The upward drift of the correction per fully spent run, as a share of {@link #GAIN}. */
     static final double RECOVERY = 0.1;
+    /**
+     * Effective exposure (seconds) after which a product's rate is its posterior mean, no longer an optimistic sample.
+     * A rare-deal product's Gamma posterior never narrows (its shape stays near the prior's 0.5 as evidence fades), so
+     * sampling it forever spent about a fifth of the quota re-exploring stable products and repricers; three days of
+     * exposure is a few checks of a new product, enough to place it, and explore-interval still looks at quiet ones.
+     */
+    static final double EXPLORE_EXPOSURE = 3 * 86_400;
     public static final int TIER_DEAL = 2;
     public static final int TIER_GUARANTEED = 1;
     public static final int TIER_OTHER = 0;
@@ -173,10 +180,16 @@ public final class CheckPlanner {
     public record Demand(double rate, double duration, boolean guaranteed, boolean inDeal) {
     }
 
-    /** What {@link #plan} would use as the product's rate: the larger of a posterior sample and the posterior mean. */
+    /**
+     * What {@link #plan} would use as the product's rate: while the product's own effective exposure is under
+     * {@link #EXPLORE_EXPOSURE}, the larger of a posterior sample and the posterior mean; after that the mean.
+     */
     public double rate(CheckBelief belief, Prior prior, SplittableRandom random) {
         double a = PRIOR_DEALS + belief.deals();
         double b = PRIOR_DEALS / prior.rate() + belief.exposure();
+        if (belief.exposure() >= EXPLORE_EXPOSURE) {
+            return a / b;
+        }
         return Math.max(a / b, gamma(a, random) / b);
     }
 

@@ -95,19 +95,20 @@ class CheckPlannerTest {
         CheckBelief month = history(12 * HOUR, 30, t -> false, t -> 100);
         assertThat(mean(month)).as("the posterior decays with quiet exposure").isLessThan(mean(week));
 
-        // The posterior is sampled: a quiet product is sometimes given a shorter interval than its mean would give,
-        // and never a longer one than explore-interval.
-        SplittableRandom random = new SplittableRandom(7);
-        List<Long> intervals = new ArrayList<>();
-        CheckBelief after = null;
-        for (int i = 0; i < 500; i++) {
-            CheckPlanner.Plan plan = planner.plan(month, 30 * DAY, 100, false, false, PRIOR, 0.003, random);
-            intervals.add(plan.nextCheck() - 30 * DAY);
-            after = plan.belief();
-        }
-        long atMean = planner.interval(mean(after), CheckPlanner.duration(after, PRIOR), 0.003);
-        assertThat(intervals).allMatch(i -> i <= SETTINGS.exploreInterval()).allMatch(i -> i <= atMean);
-        assertThat(intervals).as("sometimes sooner than the mean says").anyMatch(i -> i < atMean * 0.8);
+        // A product the planner knows little yet is explored: its posterior is sampled, so it is sometimes given a
+        // shorter interval than its mean would give, never a longer one.
+        CheckBelief young = history(12 * HOUR, 1, t -> false, t -> 100);
+        assertThat(young.exposure()).isLessThan(CheckPlanner.EXPLORE_EXPOSURE);
+        List<Long> intervals = intervals(young, DAY);
+        long youngAtMean = atMean(young, DAY);
+        assertThat(intervals).allMatch(i -> i <= youngAtMean);
+        assertThat(intervals).as("sometimes sooner than the mean says").anyMatch(i -> i < youngAtMean * 0.8);
+
+        // A month of quiet checks places it: its mean decides (no quota on re-exploring it), explore-interval bounds it.
+        assertThat(month.exposure()).isGreaterThan(CheckPlanner.EXPLORE_EXPOSURE);
+        long monthAtMean = atMean(month, 30 * DAY);
+        assertThat(intervals(month, 30 * DAY)).as("always the mean's interval").allMatch(i -> i == monthAtMean);
+        assertThat(monthAtMean).isLessThanOrEqualTo(SETTINGS.exploreInterval());
         assertThat(planner.interval(1e-12, HOUR, 0.003)).as("not worth a check: explored only").isEqualTo(SETTINGS.exploreInterval());
     }
 
@@ -182,6 +183,22 @@ class CheckPlannerTest {
         assertThatThrownBy(() -> new CheckPlanner.Settings(0.02, HOUR, MIN, DAY, HOUR, DAY, DAY))
                 .hasMessageContaining("max-interval");
         assertThatThrownBy(() -> new CheckPlanner.Settings(1.5, MIN, HOUR, DAY, HOUR, DAY, DAY)).hasMessageContaining("noise");
+    }
+
+    /** Intervals of 500 plans of the same product checked at {@code at} with a quiet price. */
+    private List<Long> intervals(CheckBelief b, long at) {
+        SplittableRandom random = new SplittableRandom(7);
+        List<Long> intervals = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            intervals.add(planner.plan(b, at, 100, false, false, PRIOR, 0.003, random).nextCheck() - at);
+        }
+        return intervals;
+    }
+
+    /** The interval the posterior mean gives after a quiet check at {@code at}. */
+    private long atMean(CheckBelief b, long at) {
+        CheckBelief after = planner.plan(b, at, 100, false, false, PRIOR, 0.003, new SplittableRandom(1)).belief();
+        return planner.interval(mean(after), CheckPlanner.duration(after, PRIOR), 0.003);
     }
 
     private static double mean(CheckBelief b) {

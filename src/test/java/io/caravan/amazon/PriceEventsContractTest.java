@@ -50,6 +50,6 @@ class PriceEventsContractTest {
 
     private static Claimed claimed(String asin, Long categoryId, String channel) {
         return new Claimed(asin, new BigDecimal("499.00"), "IN_STOCK", "active", Duration.ofHours(1), categoryId,
-                categoryId == null ? null : "kitchen", null, channel, null, null, null);
+                categoryId == null ? null : "kitchen", null, channel, null, null, null, CheckBelief.NEW);
     }
 }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * A whole hub in a JVM of its own, started from this test JVM's classpath with the properties {@link Hubs#start}
  * passes (as {@code --key=value} arguments), so a test can kill it as an operator's {@code kill -9} or the kernel
  * would: {@link #kill()} sends SIGKILL, nothing of the hub gets to run. The hub ends by itself when this JVM does
- * ({@link HubProcessMain} watches the standard input this JVM holds open). Ready once
+ * ({@link TestJvmWatch} watches the standard input this JVM holds open). Ready once
  * {@code /actuator/health/readiness} answers 200; its output goes to {@code target/hub-processes/<name>.log}.
  * Start-up is kept cheap (C1 only, serial GC, class-data sharing): these JVMs run a few seconds of test traffic.
  */
@@ -51,7 +51,8 @@ public final class HubProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k", "-Xmx384m",
                 "-cp", System.getProperty("java.class.path"),
-                HubProcessMain.class.getName()));
+                io.caravan.CaravanApplication.class.getName(),
+                "--context.initializer.classes=" + TestJvmWatch.class.getName()));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         Path dir = Path.of("target", "hub-processes");
         Files.createDirectories(dir);

@@ -135,6 +135,11 @@ final class JobPolicy extends RoutePolicySupport {
         if (run == null) {
             try {
                 Date scheduled = exchange.getIn().getHeader("scheduledFireTime", Date.class);
+                // A fire handed on by a hub without this route (io.caravan.routes.QuartzHandover) keeps its own time.
+                org.quartz.JobDataMap data = exchange.getIn().getHeader("mergedJobDataMap", org.quartz.JobDataMap.class);
+                if (data != null && data.containsKey(io.caravan.routes.QuartzHandover.SINCE)) {
+                    scheduled = new Date(Long.parseLong(data.getString(io.caravan.routes.QuartzHandover.SINCE)));
+                }
                 run = runs.beginScheduled(current, scheduled == null ? null : scheduled.toInstant());
             } catch (RuntimeException e) {
                 LOG.error("Job {}: this fire is not run, its run could not be recorded: {}", current.name(), e.getMessage());

@@ -30,7 +30,7 @@ public class QuartzHandover extends TriggerListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuartzHandover.class);
     static final String GROUP = "caravan-handover";
-    static final String SINCE = "caravanHandoverSince";
+    public static final String SINCE = "caravanHandoverSince";
     static final String ATTEMPT = "caravanHandoverAttempt";
     private static final Duration DELAY = Duration.ofSeconds(1);
 
@@ -60,7 +60,9 @@ public class QuartzHandover extends TriggerListenerSupport {
         }
         JobDataMap data = trigger.getJobDataMap();
         long now = System.currentTimeMillis();
-        long since = data.containsKey(SINCE) ? Long.parseLong(data.getString(SINCE)) : now;
+        // The fire's own time, kept through every hand-over: the run records it as scheduled_for.
+        long since = data.containsKey(SINCE) ? Long.parseLong(data.getString(SINCE))
+                : context.getScheduledFireTime() != null ? context.getScheduledFireTime().getTime() : now;
         int attempt = data.containsKey(ATTEMPT) ? Integer.parseInt(data.getString(ATTEMPT)) + 1 : 1;
         String name = job.getKey().getName();
         if (now - since > window.toMillis()) {

@@ -82,8 +82,12 @@ public class QuartzHandover extends TriggerListenerSupport {
         try {
             scheduler.scheduleJob(handover);
             Counter.builder("caravan.job.fires.handed.over").tag("job", name).register(meters).increment();
-            LOG.warn("Job {}: this hub has no started route for it (route file not loaded here yet, or the flow off here);"
-                    + " the fire is handed on to the cluster (attempt {})", name, attempt);
+            if (attempt == 1) {
+                LOG.warn("Job {}: this hub has no started route for it (route file not loaded here yet, or the flow off here);"
+                        + " the fire due {} is handed on to the cluster", name, new Date(since));
+            } else {
+                LOG.debug("Job {}: fire due {} handed on again (attempt {})", name, new Date(since), attempt);
+            }
         } catch (SchedulerException e) {
             LOG.error("Job {}: a fire landed on this hub, which has no started route for it, and could not be handed on: {}",
                     name, e.getMessage());

@@ -32,9 +32,9 @@ public record RouteFile(String file, String location, String source, String stat
      */
     public record LoadError(String file, Integer line, Integer column, String message, Instant at) {
 
-        /** file:line:column: message, as the log and health show it. */
+        /** "file line L, column C: message", as the log, start-up failures and health show it. */
         public String describe() {
-            return file + (line == null ? "" : ":" + line + (column == null ? "" : ":" + column)) + ": " + message;
+            return file + (line == null ? "" : " line " + line + (column == null ? "" : ", column " + column)) + ": " + message;
         }
     }
 }

@@ -5,13 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 /**
  * Route files as state: the directory's files loaded one at a time ({@link RouteFiles}), watched when
@@ -34,15 +31,6 @@ class RoutesConfiguration {
         return files;
     }
 
-    /**
-     * Loads the directory's files once Camel has started the built-in routes, first among the start-up hooks: a card
-     * whose route a file declares is then not made again from the template. A file that fails stops start-up.
-     */
-    @Bean
-    CamelContextConfiguration routeFilesAtStartUp(RouteFiles files, ObjectProvider<RouteFilesWatcher> watcher) {
-        return new StartUp(files, watcher);
-    }
-
     @Bean(destroyMethod = "close")
     RouteFilesWatcher routeFilesWatcher(RouteFiles files, CaravanProperties properties) {
         return properties.routes().reload() && files.directory() != null
@@ -57,20 +45,4 @@ class RoutesConfiguration {
         return handover;
     }
 
-    private record StartUp(RouteFiles files, ObjectProvider<RouteFilesWatcher> watcher) implements CamelContextConfiguration, Ordered {
-        @Override
-        public void beforeApplicationStart(CamelContext camelContext) {
-        }
-
-        @Override
-        public void afterApplicationStart(CamelContext camelContext) {
-            files.loadAll();
-            watcher.ifAvailable(RouteFilesWatcher::start);
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.HIGHEST_PRECEDENCE;
-        }
-    }
 }

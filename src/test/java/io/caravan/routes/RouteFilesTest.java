@@ -135,6 +135,6 @@ class RouteFilesTest {
     @Test
     void atStartUpAFileThatCannotBeCreatedStopsItNamingTheFile() throws Exception {
         write("bad-scheme.yaml", route("sec-bad-scheme", "direct:x", "to: \"nosuchscheme:foo\""));
-        assertThatThrownBy(files::loadAll).hasMessageContaining("bad-scheme.yaml:6").hasMessageContaining("nosuchscheme");
+        assertThatThrownBy(files::loadAll).hasMessageContaining("bad-scheme.yaml line 6:").hasMessageContaining("nosuchscheme");
     }
 }

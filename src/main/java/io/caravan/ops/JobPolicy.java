@@ -147,8 +147,10 @@ final class JobPolicy extends RoutePolicySupport {
                 org.quartz.JobDataMap data = exchange.getIn().getHeader("mergedJobDataMap", org.quartz.JobDataMap.class);
                 if (data != null && data.containsKey(io.caravan.routes.QuartzHandover.SINCE)) {
                     scheduled = new Date(Long.parseLong(data.getString(io.caravan.routes.QuartzHandover.SINCE)));
+                    run = runs.beginHandedOver(current, scheduled.toInstant());
+                } else {
+                    run = runs.beginScheduled(current, scheduled == null ? null : scheduled.toInstant());
                 }
-                run = runs.beginScheduled(current, scheduled == null ? null : scheduled.toInstant());
             } catch (RuntimeException e) {
                 LOG.error("Job {}: this fire is not run, its run could not be recorded: {}", current.name(), e.getMessage());
                 run = null;

@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What an operator on call meets, added to the dev hub for {@link ConsoleBrowserTest}: a job that always fails, a job
+ * What an operator on call meets, added to the dev hub for {@link ConsoleBrowserIT}: a job that always fails, a job
  * that runs until the test lets it finish (so the console can be seen following a run that is still going), an outbox
  * handler that fails until mended and one that always refuses.
  */

@@ -17,6 +17,10 @@ import org.springframework.core.env.MapPropertySource;
  *   <li>{@code caravan.flow.telegram}: a bot token is set, or {@code caravan.telegram.dry-run=true}</li>
  *   <li>{@code caravan.flow.telegram-bot}: a bot token is set</li>
  *   <li>{@code caravan.flow.telegram-polling}: a bot token is set and {@code caravan.telegram.mode} is polling</li>
+ *   <li>{@code caravan.flow.alerts-telegram}: {@code caravan.telegram.admin-chat-id} is set (the alert is queued even
+ *   while the bot has no token, as deal posts are)</li>
+ *   <li>{@code caravan.flow.alerts-slack}: {@code caravan.alerts.slack.webhook-url} is set</li>
+ *   <li>{@code caravan.flow.alerts-email}: {@code caravan.alerts.email.host} and {@code caravan.alerts.email.to} are set</li>
  * </ul>
  * An explicit setting of one of these keys wins (to switch a flow's routes off by hand).
  */
@@ -33,6 +37,10 @@ public class FlowSwitches implements EnvironmentPostProcessor {
         flows.put("caravan.flow.telegram", token || dryRun);
         flows.put("caravan.flow.telegram-bot", token);
         flows.put("caravan.flow.telegram-polling", token && "polling".equals(mode));
+        flows.put("caravan.flow.alerts-telegram", set(environment, "caravan.telegram.admin-chat-id"));
+        flows.put("caravan.flow.alerts-slack", set(environment, "caravan.alerts.slack.webhook-url"));
+        flows.put("caravan.flow.alerts-email", set(environment, "caravan.alerts.email.host")
+                && (set(environment, "caravan.alerts.email.to") || set(environment, "caravan.alerts.email.to[0]")));
         flows.keySet().removeIf(environment::containsProperty);
         environment.getPropertySources().addLast(new MapPropertySource("caravanFlows", flows));
     }

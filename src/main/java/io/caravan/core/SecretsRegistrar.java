@@ -14,7 +14,7 @@ import org.springframework.core.env.EnumerablePropertySource;
 public class SecretsRegistrar implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
     private static final Pattern SECRET_KEY = Pattern.compile(
-            ".*(token|password|secret|api-?key|apikey|credentials)$");
+            ".*(token|password|secret|api-?key|apikey|credentials|webhook-url)$");
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {

@@ -276,6 +276,8 @@ public class OutboxDispatcher implements SmartLifecycle {
             events.publishEvent(new DeadLetteredEvent(event.id(), event.type(), attempts, message));
         } else {
             Duration backoff = properties.backoffAfter(attempts);
+            Duration asked = RetryLater.in(error);
+            backoff = asked.compareTo(backoff) > 0 ? asked : backoff;
             jdbc.update("""
                     UPDATE outbox SET attempts = ?, last_error = ?, available_at = now() + (? * interval '1 millisecond')
                     WHERE id = ?""", attempts, message, backoff.toMillis(), event.id());

@@ -6,6 +6,7 @@ import static io.caravan.telegram.TelegramHtml.escapeAttribute;
 
 import io.caravan.telegram.Messages.Key;
 
+import io.caravan.telegram.gate.TelegramSender;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -3,6 +3,8 @@ package io.caravan.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.outbox.OutboxHeaders;
+import io.caravan.telegram.gate.TelegramGateEndpoint;
+import io.caravan.telegram.gate.TelegramOutgoing;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;

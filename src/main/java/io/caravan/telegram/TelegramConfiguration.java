@@ -3,7 +3,15 @@ package io.caravan.telegram;
 import io.caravan.core.budget.ClusterBudgets;
 import io.caravan.core.budget.ClusterProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.alerts.AdminAlerts;
 import io.caravan.core.CaravanProperties;
+import io.caravan.telegram.gate.BotApi;
+import io.caravan.telegram.gate.ClusterSendGate;
+import io.caravan.telegram.gate.Delivery;
+import io.caravan.telegram.gate.SendGate;
+import io.caravan.telegram.gate.TelegramHistory;
+import io.caravan.telegram.gate.TelegramOutgoing;
+import io.caravan.telegram.gate.TelegramSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -30,12 +38,6 @@ public class TelegramConfiguration {
     DealNotifier telegramDeals(JdbcTemplate jdbc, TelegramOutgoing outgoing, DealMessages messages,
                                TelegramProperties telegram, ObjectMapper json) {
         return new DealNotifier(jdbc, outgoing, messages, telegram, json);
-    }
-
-    @Bean
-    AdminAlerts telegramAlerts(JdbcTemplate jdbc, TelegramOutgoing outgoing, TelegramProperties telegram, ObjectMapper json,
-                               PlatformTransactionManager transactions) {
-        return new AdminAlerts(jdbc, outgoing, telegram, json, transactions);
     }
 
     /** Always there, so the prune route loads in every hub; its job is scheduled only where a sender runs. */

@@ -65,8 +65,6 @@ public record TelegramProperties(
      * @param maxAttempts           a message that failed this often (5xx, timeouts) is marked failed
      * @param initialBackoff        first retry delay after a 5xx or timeout, doubled each time
      * @param maxBackoff            the longest retry delay
-     * @param adminAlertInterval    at most one admin alert per kind (a job, an event type, a chat) this often; the
-     *                              next one says how many were held back
      */
     public record Limits(
             @DecimalMin("0.1") @DecimalMax("1000") @DefaultValue("25") double globalPerSecond,
@@ -74,8 +72,7 @@ public record TelegramProperties(
             @DecimalMin("0.01") @DecimalMax("30") @DefaultValue("1") double perPrivateChatPerSecond,
             @Min(1) @DefaultValue("8") int maxAttempts,
             @NotNull @DefaultValue("1s") Duration initialBackoff,
-            @NotNull @DefaultValue("5m") Duration maxBackoff,
-            @NotNull @DefaultValue("15m") Duration adminAlertInterval) {
+            @NotNull @DefaultValue("5m") Duration maxBackoff) {
     }
 
     /**

@@ -9,7 +9,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The Amazon job routes of a hub, their quartz consumers replaced (AdviceWith) by {@code direct:<route id>}: a test
  * or the benchmark runs the route's steps as written, as often and as concurrently as it likes (the job's lock and
- * run log are the job policy's business, tested in RouteFileJobTest).
+ * run log are the job policy's business, tested in RouteFileJobIT).
  */
 final class PriceRoutes {
 

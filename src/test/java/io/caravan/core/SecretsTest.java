@@ -2,7 +2,10 @@ package io.caravan.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 class SecretsTest {
 
@@ -12,6 +15,18 @@ class SecretsTest {
         Secrets.register("short-secret-and-longer");
         assertThat(Secrets.redact("a=short-secret-and-longer b=short-secret"))
                 .isEqualTo("a=" + Secrets.MASK + " b=" + Secrets.MASK);
+    }
+
+    @Test
+    void aSlackWebhookUrlIsASecretByItsKeyAsPropertyOrEnvironmentVariable() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
+                "caravan.alerts.slack.webhook-url", "https://hooks.slack.com/services/T01/B02/property-secret",
+                "CARAVAN_ALERTS_TEAMS_WEBHOOK_URL", "https://example.invalid/workflows/env-secret")));
+        SecretsRegistrar.registerFrom(environment);
+        assertThat(Secrets.redact("POST https://hooks.slack.com/services/T01/B02/property-secret: 500"))
+                .isEqualTo("POST " + Secrets.MASK + ": 500");
+        assertThat(Secrets.redact("to https://example.invalid/workflows/env-secret")).isEqualTo("to " + Secrets.MASK);
     }
 
     @Test

@@ -24,7 +24,7 @@ class DeploymentFilesTest {
     void composeStartsTheWholeStackWithHealthChecksAndNamedVolumes() throws Exception {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/compose.yml")));
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-        assertThat(services).containsOnlyKeys("hub", "postgres", "redis", "prometheus", "grafana");
+        assertThat(services).containsOnlyKeys("hub", "postgres", "redis", "prometheus", "alertmanager", "grafana");
         services.forEach((name, service) -> assertThat(service).as(name + " healthcheck").containsKey("healthcheck"));
         assertThat(services.get("postgres").get("image").toString()).contains("postgis");
 

@@ -3,7 +3,8 @@ package io.caravan.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caravan.telegram.BotApiReply.Outcome;
+import io.caravan.telegram.gate.BotApiReply;
+import io.caravan.telegram.gate.BotApiReply.Outcome;
 import org.junit.jupiter.api.Test;
 
 /** The bodies are Telegram's own (see the reference samples and tdlib/telegram-bot-api Client.cpp). */

@@ -3,6 +3,7 @@ package io.caravan.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.caravan.telegram.gate.SendGate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,6 +3,7 @@ package io.caravan.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caravan.telegram.Language;
+import io.caravan.telegram.gate.TelegramSender;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;

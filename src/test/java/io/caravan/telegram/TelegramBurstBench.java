@@ -5,6 +5,7 @@ import static io.caravan.telegram.TelegramFixtures.TOKEN;
 import io.caravan.outbox.Outbox;
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
+import io.caravan.telegram.gate.SendGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

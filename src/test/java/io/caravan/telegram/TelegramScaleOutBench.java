@@ -6,6 +6,7 @@ import com.sun.management.OperatingSystemMXBean;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.support.HubProcess;
 import io.caravan.support.TestEnvironment;
+import io.caravan.telegram.gate.SendGate;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.caravan.telegram.bot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caravan.telegram.BotApi;
-import io.caravan.telegram.BotApiReply;
+import io.caravan.telegram.gate.BotApi;
+import io.caravan.telegram.gate.BotApiReply;
 import io.caravan.telegram.TelegramProperties;
 import java.net.URI;
 import java.time.Duration;

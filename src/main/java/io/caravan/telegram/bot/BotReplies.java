@@ -1,6 +1,6 @@
 package io.caravan.telegram.bot;
 
-import io.caravan.telegram.TelegramOutgoing;
+import io.caravan.telegram.gate.TelegramOutgoing;
 import java.util.Map;
 
 /**

@@ -1,7 +1,7 @@
 package io.caravan.telegram.bot;
 
 import io.caravan.amazon.AmazonProperties;
-import io.caravan.telegram.TelegramOutgoing;
+import io.caravan.telegram.gate.TelegramOutgoing;
 import io.caravan.telegram.TelegramProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;

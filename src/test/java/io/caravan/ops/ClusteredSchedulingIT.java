@@ -1,0 +1,56 @@
+package io.caravan.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.caravan.support.Hubs;
+import io.caravan.support.TestEnvironment;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Two hubs on one database share one schedule: every fire runs on exactly one of them. */
+class ClusteredSchedulingIT {
+
+    private final String schema = TestEnvironment.newSchema();
+
+    @AfterEach
+    void dropSchema() {
+        TestEnvironment.dropSchema(schema);
+    }
+
+    @Test
+    void eachTickRunsOnceInTotal() throws Exception {
+        Map<String, Object> job = Map.of("caravan.jobs.tick.cron", "* * * * * ?", "caravan.jobs.tick.endpoint", "direct:heartbeat");
+        ConfigurableApplicationContext first = Hubs.start(schema, with(job, "hub-a"));
+        ConfigurableApplicationContext second = Hubs.start(schema, with(job, "hub-b"));
+        try {
+            Thread.sleep(10_000);
+        } finally {
+            second.close();
+            first.close();
+        }
+        try (Connection connection = TestEnvironment.connect(schema); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("""
+                     SELECT count(*) AS runs, count(DISTINCT scheduled_for) AS fires,
+                            count(*) FILTER (WHERE status <> 'succeeded') AS not_succeeded,
+                            (SELECT count(*) FROM (SELECT scheduled_for FROM job_runs WHERE job = 'tick'
+                                                   GROUP BY scheduled_for HAVING count(*) > 1) d) AS duplicated
+                     FROM job_runs WHERE job = 'tick'""")) {
+            rs.next();
+            assertThat(rs.getLong("runs")).as("runs in ~10 s of a per-second cron").isGreaterThanOrEqualTo(7);
+            assertThat(rs.getLong("duplicated")).as("fires that ran more than once").isZero();
+            assertThat(rs.getLong("runs")).isEqualTo(rs.getLong("fires"));
+            assertThat(rs.getLong("not_succeeded")).isZero();
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> job, String instance) {
+        Map<String, Object> properties = new java.util.HashMap<>(job);
+        properties.put("caravan.instance-name", instance);
+        return properties;
+    }
+}

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Start-up benchmark (issue 13): from `java -jar` to /actuator/health/readiness answering UP, and the idle RSS after
-# it, with every flow (Metabase cards, Amazon, Telegram) configured against local fakes and every job scheduled for
-# 03:00, so the hub is idle once up. Target: <= 5 s to ready and <= 350 MB idle RSS on an idle 2-core machine.
-#
-# Cases, each BENCH_RUNS times (min / median / max):
-#   jar, JVM defaults        the migrated case with the JVM's own defaults (G1, C2), for comparison
-#   jar, fresh database      a new schema each run: Flyway migrates everything, Quartz's tables included
-#   jar, migrated database   one schema migrated before: Flyway only validates
-#   jar + CDS                as above with the class-data-sharing archive of a training run: one start to ready
-#                            and a stop under -XX:ArchiveClassesAtExit (docker/Dockerfile: the container's first
-#                            run, -XX:+AutoCreateSharedArchive)
-#   spring-boot:test-run     dev mode on embedded PostgreSQL and Redis (CARAVAN_EMBEDDED=always), from the mvnw
-#                            command to ready; its first run creates the data folder, later ones continue on it
+# Start-up benchmark: from `java -jar` to /actuator/health/readiness answering UP, and the idle RSS after it, with
+# every flow (Metabase cards, Amazon, Telegram) configured against local fakes and every job scheduled for 03:00, so
+# the hub is idle once up. Goals on an idle 2-core machine: <= 2.5 s with JDK 25's AOT cache, <= 8 s plain, idle
+# RSS <= 300 MB. One line per variant, `start <variant>: median S s, RSS M MB`, then min/median/max, the CPU it took
+# and the ratio to its goal:
+#   plain-17   the fat jar on JDK 17 (what the build targets), no archive of any kind
+#   aot-25     the extracted jar on JDK 25 with the AOT cache (JEP 483/514/515) of a training run: one start to
+#              ready and a stop under -XX:AOTCacheOutput (docker/Dockerfile: the container's first run, start.sh)
+#   cds-21     the extracted jar on JDK 21 with the class-data-sharing archive of a training run
+#              (-XX:ArchiveClassesAtExit); skipped with a message where no JDK 21 can be found or installed
+#   dev        ./mvnw spring-boot:test-run on embedded PostgreSQL and Redis (CARAVAN_EMBEDDED=always), from the mvnw
+#              command to ready; its first run creates the data folder, later ones continue on it
+# The jar variants run in turns (plain, aot, cds, plain, ...), so each round's figures share the machine's load; all
+# on one schema migrated before (Flyway only validates, as on a restart). JVM options as in the Dockerfile.
 #
 # The fakes run in a JVM of their own (BenchFakes.java) with the tests' PostgreSQL and Redis: the local ones,
-# or embedded ones when none answers, so this runs on a machine with only a JDK (and curl). Schemas bench_startup_*
+# or embedded ones when none answers, so this runs on a machine with only JDKs (and curl). Schemas bench_startup_*
 # are dropped at the end. Needs a built tree or Maven Central (it runs ./mvnw package).
 #
 # Where the time goes: StartupSteps.java prints the slowest start-up steps (Spring's BufferingApplicationStartup):
@@ -23,23 +24,51 @@
 #     --caravan.admin.token=x --server.port=0 --management.server.port=     (with the fakes running)
 #
 # Options (environment):
-#   BENCH_RUNS       runs per case (5)
-#   BENCH_DEV_RUNS   spring-boot:test-run runs (2; 0 to skip)
-#   BENCH_IDLE       seconds after ready before the RSS is read (10)
-#   BENCH_BASELINE   1 (default) to include the JVM-defaults case, 0 to skip it
-#   BENCH_PLAIN      1 (default) to include the jar without CDS, 0 to skip it
-#   BENCH_JAVA_OPTS  JVM options of every hub run (default: the Dockerfile's, see below)
+#   BENCH_RUNS        runs per jar variant (5)
+#   BENCH_DEV_RUNS    spring-boot:test-run runs (2; 0 to skip)
+#   BENCH_IDLE        seconds after ready before the RSS is read (10)
+#   BENCH_VARIANTS    jar variants to run ("plain-17 aot-25 cds-21")
+#   BENCH_JAVA_OPTS   JVM options of every hub run (default: the Dockerfile's, see below)
+#   JAVA17_HOME, JAVA21_HOME, JAVA25_HOME (or CARAVAN_JDK25_HOME)   the JDKs; else found under /usr/lib/jvm (and
+#                     JDK 17 from PATH); a missing JDK 21 is installed from Debian's openjdk-21-jre-headless if the
+#                     package exists and this runs as root
 # The machine is shared: the load average is printed before and after; compare figures only at similar load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${BENCH_RUNS:-5}"
 DEV_RUNS="${BENCH_DEV_RUNS:-2}"
 IDLE="${BENCH_IDLE:-10}"
-# The hub's production JVM options (docker/Dockerfile, which also adds class-data sharing).
+VARIANTS="${BENCH_VARIANTS:-plain-17 aot-25 cds-21}"
+# The hub's production JVM options (docker/Dockerfile, which also adds the AOT cache).
 JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 OUT=target/bench-startup
 mkdir -p "$OUT"
 command -v curl >/dev/null || { echo "bench/startup needs curl" >&2; exit 1; }
+
+# jdk VERSION [HOME...] -> the java binary of the first given home, else of PATH's java, else of /usr/lib/jvm/*,
+# whose java.specification.version is VERSION
+jdk() {
+  local version=$1 home java; shift
+  for home in "$@" "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")" /usr/lib/jvm/*; do
+    java="$home/bin/java"
+    [ -n "$home" ] && [ -x "$java" ] || continue
+    if "$java" -XshowSettings:properties -version 2>&1 | grep -q "java.specification.version = $version\$"; then
+      echo "$java"; return 0
+    fi
+  done
+  return 1
+}
+J17="$(jdk 17 "${JAVA17_HOME:-}")" || { echo "bench/startup needs a JDK 17 (JAVA17_HOME, PATH or /usr/lib/jvm)" >&2; exit 1; }
+J25="$(jdk 25 "${JAVA25_HOME:-}" "${CARAVAN_JDK25_HOME:-}")" || J25=
+J21="$(jdk 21 "${JAVA21_HOME:-}")" || J21=
+if [ -z "$J21" ] && [[ " $VARIANTS " == *" cds-21 "* ]] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+    && [ -n "$(apt-cache madison openjdk-21-jre-headless 2>/dev/null)" ]; then
+  echo "Installing a JDK 21 for cds-21 (Debian package openjdk-21-jre-headless)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-21-jre-headless \
+    >"$OUT/apt-jdk21.log" 2>&1 || echo "  could not install it; see $OUT/apt-jdk21.log"
+  J21="$(jdk 21)" || J21=
+fi
+echo "JDK 17: $J17"; echo "JDK 21: ${J21:-none}"; echo "JDK 25: ${J25:-none}"
 
 echo "uptime before: $(uptime)"
 ./mvnw -B -q package -DskipTests
@@ -47,7 +76,7 @@ JAR="$(ls target/caravan-*.jar | grep -v -- '-plain' | head -1)"
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/test.cp" >/dev/null
 
 rm -f "$OUT/fakes.properties"
-java -cp "target/test-classes:target/classes:$(cat "$OUT/test.cp")" bench/startup/BenchFakes.java "$OUT/fakes.properties" \
+"$J17" -cp "target/test-classes:target/classes:$(cat "$OUT/test.cp")" bench/startup/BenchFakes.java "$OUT/fakes.properties" \
   >"$OUT/fakes.log" 2>&1 &
 FAKES=$!
 HUB=
@@ -116,68 +145,89 @@ stats() { # label, then numbers
   printf '  %-34s min %6s  median %6s  max %6s\n' "$label" "$min" "$median" "$max"
 }
 
-# hub LOG SCHEMA [JVM options...] -> "ms cpu_ms rss_mb"
+# hub JAVA JAR LOG [JVM options...] -> "ms cpu_ms rss_mb" of a start on the migrated schema
 hub() {
-  local log=$1 schema=$2; shift 2
+  local java=$1 jar=$2 log=$3; shift 3
   local port; port=$(free_port)
   local start; start=$(now_ms)
   # shellcheck disable=SC2086
-  java $JAVA_OPTS "$@" -jar "$JAR" --spring.config.additional-location="file:$OUT/fakes.properties" \
-    --caravan.db.schema="$schema" --caravan.admin.token=bench --caravan.instance-name="bench-$schema" \
+  "$java" $JAVA_OPTS "$@" -jar "$jar" --spring.config.additional-location="file:$OUT/fakes.properties" \
+    --caravan.db.schema=bench_startup_migrated --caravan.admin.token=bench --caravan.instance-name=bench-startup \
     --server.port="$port" --management.server.port= >"$log" 2>&1 &
   HUB=$!; echo "$HUB" >"$OUT/hub.pid"
-  local ms; if ! ms=$(wait_ready "$port" "$HUB" "$start"); then echo "hub did not get ready; see $log" >&2; tail -30 "$log" >&2; exit 1; fi
+  local ready; if ! ready=$(wait_ready "$port" "$HUB" "$start"); then echo "hub did not get ready; see $log" >&2; tail -30 "$log" >&2; exit 1; fi
   sleep "$IDLE"
   local rss; rss=$(rss_mb "$HUB")
+  # A training run writes its cache or archive at exit: wait for it (the AOT cache is assembled in a child JVM).
   kill "$HUB"; wait "$HUB" 2>/dev/null || true; HUB=; rm -f "$OUT/hub.pid"
-  echo "$ms $rss"
+  echo "$ready $rss"
 }
 
-run_case() { # label, schema-kind (fresh|migrated), JVM options...
-  local label=$1 kind=$2; shift 2
-  local times=() cpus=() rss=() i result
-  for i in $(seq 1 "$RUNS"); do
-    local schema="bench_startup_migrated"
-    [ "$kind" = fresh ] && schema="bench_startup_$(date +%s%N | tail -c 9)"
-    result=$(hub "$OUT/hub-${label// /_}-$i.log" "$schema" "$@")
+declare -A TIMES CPUS RSS GOAL
+GOAL[plain-17]=8000; GOAL[aot-25]=2500; GOAL[cds-21]=8000; GOAL[dev]=
+RSS_GOAL=300
+
+report() { # variant, then "ms cpu rss" triples in TIMES/CPUS/RSS
+  local variant=$1
+  read -r -a t <<<"${TIMES[$variant]}"; read -r -a c <<<"${CPUS[$variant]}"; read -r -a r <<<"${RSS[$variant]}"
+  local mt; mt=$(median "${t[@]}"); local mr; mr=$(median "${r[@]}")
+  printf 'start %s: median %s s, RSS %s MB\n' "$variant" "$(awk -v ms="$mt" 'BEGIN { printf "%.1f", ms / 1000 }')" "$mr"
+  stats "$variant: ms to ready" "${t[@]}"
+  stats "$variant: CPU ms to ready" "${c[@]}"
+  stats "$variant: idle RSS MB" "${r[@]}"
+  local goal=${GOAL[$variant]:-}
+  if [ -n "$goal" ]; then
+    printf '  %-34s %s (goal %s ms), RSS %s (goal %s MB)\n' "$variant: ratio to goal" \
+      "$(awk -v a="$mt" -v b="$goal" 'BEGIN { printf "%.2f", a / b }')" "$goal" \
+      "$(awk -v a="$mr" -v b="$RSS_GOAL" 'BEGIN { printf "%.2f", a / b }')" "$RSS_GOAL"
+  fi
+}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+
+skip() { printf 'start %s: skipped (%s)\n' "$1" "$2"; }
+
+# Migrate the schema every variant starts on (the first start on a fresh schema also creates Quartz's tables).
+hub "$J17" "$JAR" "$OUT/hub-migrate.log" >/dev/null
+
+# The AOT cache and the CDS archive need the extracted jar (a plain class path of lib/*.jar, not nested jars).
+rm -rf "$OUT/extracted"
+"$J17" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/extracted" >/dev/null
+XJAR="$(ls "$OUT"/extracted/caravan-*.jar)"
+RUNNING=()
+for variant in $VARIANTS; do
+  case "$variant" in
+    plain-17) RUNNING+=("$variant") ;;
+    aot-25)
+      if [ -z "$J25" ]; then skip aot-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
+      # Training: one whole start to ready, then a normal stop, which writes the cache. It holds every class of the
+      # start-up, Camel's routes and Tomcat's start included, which a -Dspring.context.exit=onRefresh run stops before.
+      rm -f "$OUT/caravan.aot"
+      hub "$J25" "$XJAR" "$OUT/aot-training.log" -XX:AOTCacheOutput="$OUT/caravan.aot" >/dev/null
+      if [ -s "$OUT/caravan.aot" ]; then RUNNING+=("$variant"); else skip aot-25 "the training run wrote no cache; see $OUT/aot-training.log"; fi ;;
+    cds-21)
+      if [ -z "$J21" ]; then skip cds-21 "no JDK 21: JAVA21_HOME or /usr/lib/jvm, and Debian has no openjdk-21-jre-headless here"; continue; fi
+      rm -f "$OUT/caravan-21.jsa"
+      hub "$J21" "$XJAR" "$OUT/cds-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-21.jsa" >/dev/null
+      if [ -s "$OUT/caravan-21.jsa" ]; then RUNNING+=("$variant"); else skip cds-21 "the training run wrote no archive; see $OUT/cds-training.log"; fi ;;
+    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, aot-25, cds-21)" >&2; exit 2 ;;
+  esac
+done
+
+for i in $(seq 1 "$RUNS"); do
+  for variant in ${RUNNING[@]+"${RUNNING[@]}"}; do
+    case "$variant" in
+      plain-17) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log") ;;
+      aot-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot") ;;
+      cds-21) result=$(hub "$J21" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-21.jsa") ;;
+    esac
     read -r t c r <<<"$result"
-    times+=("$t"); cpus+=("$c"); rss+=("$r")
+    TIMES[$variant]+="$t "; CPUS[$variant]+="$c "; RSS[$variant]+="$r "
   done
-  stats "$label: ms to ready" "${times[@]}"
-  stats "$label: CPU ms to ready" "${cpus[@]}"
-  stats "$label: idle RSS MB" "${rss[@]}"
-}
-
-hub "$OUT/hub-migrate.log" bench_startup_migrated >/dev/null # migrate the schema the "migrated" cases use
-if [ "${BENCH_BASELINE:-1}" = 1 ]; then
-  echo "== jar, JVM defaults (G1, C2), for comparison"
-  OPTS_SAVED="$JAVA_OPTS"; JAVA_OPTS=""
-  run_case "defaults, migrated database" migrated
-  JAVA_OPTS="$OPTS_SAVED"
-fi
-if [ "${BENCH_PLAIN:-1}" = 1 ]; then
-  echo "== jar, JVM options: $JAVA_OPTS"
-  run_case "fresh database" fresh
-  run_case "migrated database" migrated
-fi
-
-echo "== jar with class-data sharing"
-rm -rf "$OUT/cds"
-java -Djarmode=tools -jar "$JAR" extract --destination "$OUT/cds" >/dev/null
-CDS_JAR="$(ls "$OUT"/cds/caravan-*.jar)"
-JAR_PLAIN="$JAR"; JAR="$CDS_JAR"
-# Training: one whole start to ready, then a normal stop, which writes the archive. It holds every class of the
-# start-up, Camel's routes and Tomcat's start included, which a -Dspring.context.exit=onRefresh run stops before.
-hub "$OUT/cds-training.log" bench_startup_migrated -XX:ArchiveClassesAtExit="$OUT/cds/caravan.jsa" >/dev/null
-[ -f "$OUT/cds/caravan.jsa" ] || { echo "the training run wrote no archive; see $OUT/cds-training.log" >&2; exit 1; }
-run_case "CDS, fresh database" fresh -XX:SharedArchiveFile="$OUT/cds/caravan.jsa"
-run_case "CDS, migrated database" migrated -XX:SharedArchiveFile="$OUT/cds/caravan.jsa"
-JAR="$JAR_PLAIN"
+done
+for variant in ${RUNNING[@]+"${RUNNING[@]}"}; do report "$variant"; done
 
 if [ "$DEV_RUNS" -gt 0 ]; then
-  echo "== ./mvnw spring-boot:test-run on embedded PostgreSQL and Redis (CARAVAN_EMBEDDED=always)"
   rm -rf "$OUT/dev-postgres" "$OUT/dev-postgres.log"
-  times=(); cpus=(); rss=()
   for i in $(seq 1 "$DEV_RUNS"); do
     port=$(free_port); start=$(now_ms)
     CARAVAN_EMBEDDED=always ./mvnw -B -o -q spring-boot:test-run \
@@ -186,12 +236,12 @@ if [ "$DEV_RUNS" -gt 0 ]; then
     HUB=$!
     if ! ready=$(wait_ready "$port" "$HUB" "$start"); then echo "dev hub did not get ready; see $OUT/dev-$i.log" >&2; exit 1; fi
     sleep "$IDLE"
-    rss+=("$(rss_mb "$HUB")"); times+=("${ready% *}"); cpus+=("${ready#* }")
+    RSS[dev]+="$(rss_mb "$HUB") "; TIMES[dev]+="${ready% *} "; CPUS[dev]+="${ready#* } "
     pkill -TERM -P "$HUB" 2>/dev/null || true; kill "$HUB" 2>/dev/null || true; wait "$HUB" 2>/dev/null || true; HUB=
-    grep -h "dev mode: embedded" "$OUT/dev-$i.log" | sed 's/^.*dev mode: /    /' | head -2
   done
-  stats "test-run: ms to ready" "${times[@]}"
-  stats "test-run: CPU ms (mvnw + hub)" "${cpus[@]}"
-  stats "test-run: RSS MB (mvnw + hub)" "${rss[@]}"
+  report dev
+  echo "  (dev: mvnw's JVM and the hub's, RSS of both)"
+else
+  skip dev "BENCH_DEV_RUNS=0"
 fi
 echo "uptime after:  $(uptime)"

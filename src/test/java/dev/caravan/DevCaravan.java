@@ -62,6 +62,8 @@ public final class DevCaravan {
         dev.put("caravan.admin.token", System.getenv().getOrDefault("CARAVAN_ADMIN_TOKEN", "dev"));
         dev.put("caravan.db.schema", "caravan_dev");
         dev.put("caravan.instance-name", "dev");
+        // Dev mode only: /actuator/prometheus open, as a local Prometheus or a curl expects it.
+        dev.put("caravan.metrics.open-scrape", "true");
         dev.put("caravan.outbox.poll-interval", "1s");
 
         dev.put("caravan.metabase.url", DevConfiguration.METABASE.baseUrl());

@@ -156,7 +156,9 @@ public class FakeMetabase extends JsonHttp {
     }
 
     private void export(HttpExchange exchange, Card card) throws Exception {
-        body(exchange); // {"format_rows": false, "parameters": [...]} — the fake serves every card unparameterised
+        // The hub sends the form Metabase's UI sends (format_rows=false&parameters=[...]); body() reads form, JSON or
+        // query alike. The fake serves every card unparameterised.
+        body(exchange);
         int minute = (int) (clock.instant().getEpochSecond() / 60 % 10_000);
         int rows = card.rowCount().apply(minute);
         exchange.getResponseHeaders().set("Content-Type", "text/csv");

@@ -132,10 +132,25 @@ public class FakeTelegram extends JsonHttp {
             json(exchange, 429, tooMany);
             return;
         }
+        JsonNode upload = body.path("photo");
+        if (method.equals("sendPhoto") && upload.isObject()) {
+            // An uploaded photo: Telegram takes up to 10 MB (larger requests are refused with 413 by its front end).
+            if (upload.path("bytes").asLong() > 10L * 1024 * 1024) {
+                json(exchange, 413, error(413, "Request Entity Too Large"));
+                return;
+            }
+            if (!upload.path("type").asText().startsWith("image/")) {
+                json(exchange, 400, error(400, "Bad Request: IMAGE_PROCESS_FAILED"));
+                return;
+            }
+        } else if (method.equals("sendPhoto") && upload.asText("").isEmpty()) {
+            json(exchange, 400, error(400, "Bad Request: there is no photo in the request"));
+            return;
+        }
         boolean edit = method.startsWith("edit");
         long messageId = edit ? body.path("message_id").asLong() : nextMessageId.incrementAndGet();
         String text = body.has("caption") ? body.get("caption").asText() : body.path("text").asText(null);
-        String photo = body.path("photo").asText(null);
+        String photo = upload.isObject() ? "upload:" + upload.path("upload").asText() : body.path("photo").asText(null);
         JsonNode markup = body.get("reply_markup");
         if (markup != null && markup.isTextual()) {
             markup = JSON.readTree(markup.asText());

@@ -50,12 +50,24 @@ abstract class JsonHttp implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** JSON or form bodies as one object, query parameters included. */
+    /** JSON, form or multipart bodies as one object, query parameters included. */
     static ObjectNode body(HttpExchange exchange) throws IOException {
-        String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        byte[] bytes = exchange.getRequestBody().readAllBytes();
+        String text = new String(bytes, StandardCharsets.UTF_8);
         String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
         ObjectNode body = JSON.createObjectNode();
-        if (text.startsWith("{")) {
+        if (Multipart.is(type)) {
+            // Text fields as strings (reply_markup stays JSON text, as Telegram takes it); a file as an object
+            // saying what was uploaded.
+            for (Multipart.Part part : Multipart.parse(type, bytes).values()) {
+                if (part.filename() == null) {
+                    body.put(part.name(), part.text());
+                } else {
+                    body.putObject(part.name()).put("upload", part.filename()).put("type", part.contentType())
+                            .put("bytes", part.content().length);
+                }
+            }
+        } else if (text.startsWith("{")) {
             body = (ObjectNode) JSON.readTree(text);
         } else if (!text.isBlank() && !type.startsWith("multipart")) {
             form(text).forEach(body::put);

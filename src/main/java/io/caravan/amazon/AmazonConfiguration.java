@@ -77,11 +77,11 @@ public class AmazonConfiguration {
         @Bean
         AmazonQuota amazonQuota(JdbcTemplate jdbc, AmazonProperties amazon, MeterRegistry meters, ClusterProperties cluster,
                                 ClusterBudgets budgets) {
-            AmazonQuota quota = new AmazonQuota(jdbc, amazon.clientId(), amazon.requestsPerSecond(), amazon.requestsPerDay(), meters,
-                    Clock.systemUTC());
+            AmazonQuota quota = new AmazonQuota(jdbc, amazon.clientId(), amazon.requestsPerSecond(), amazon.sendMargin(),
+                    amazon.requestsPerDay(), meters, Clock.systemUTC());
             if (cluster.budgets() == ClusterProperties.Mode.redis) {
                 quota.sharedBy(new ClusterPace(budgets, cluster, amazon.clientId(), amazon.requestsPerSecond(),
-                        AmazonQuota.SEND_JITTER_HEADROOM, meters));
+                        1 / (1 - amazon.sendMargin()), meters));
             }
             return quota;
         }

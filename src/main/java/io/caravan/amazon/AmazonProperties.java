@@ -28,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * @param partnerTag        Associates tag, e.g. {@code caravan-21}; sent with every call so links carry attribution
  * @param marketplace       sent as {@code x-marketplace}
  * @param requestsPerSecond per-credential rate; Amazon starts new credentials near 1/s
+ * @param sendMargin        share of that rate kept free for jitter between a request leaving the hub and Amazon
+ *                          counting it: the sliding log of sends allows {@code floor(rate)} requests per
+ *                          {@code floor(rate) / (rate * (1 - margin))} seconds (0.10: 4/s becomes 4 per 1.11 s)
  * @param requestsPerDay    per-credential daily budget, counted in PostgreSQL so it holds across instances
  * @param timeout           connect and read timeout of each call
  * @param checks            how often products are re-checked
@@ -53,7 +56,10 @@ public record AmazonProperties(
         @Valid @NotNull @DefaultValue Checks checks,
         @Valid List<Category> categories,
         @Valid @NotNull @DefaultValue PriceHistory priceHistory,
-        @Valid @NotNull @DefaultValue Invalidate invalidate) {
+        @Valid @NotNull @DefaultValue Invalidate invalidate,
+        @DecimalMin(value = "0", message = "must be at least 0 (no margin)")
+        @DecimalMax(value = "0.5", message = "must be at most 0.5 (half the rate)")
+        @DefaultValue("0.10") double sendMargin) {
 
     public AmazonProperties {
         categories = categories == null ? List.of() : List.copyOf(categories);

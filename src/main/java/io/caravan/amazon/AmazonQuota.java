@@ -1,7 +1,5 @@
 package io.caravan.amazon;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,51 +13,42 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * One credential's quota: requests per second in this process (Resilience4j), requests per UTC day in PostgreSQL
- * (so every instance and a restarted one share the budget). A 429 stops all calls for {@code retryAfterSeconds} and
- * halves the rate for the next ten minutes.
+ * One credential's quota: requests per second as a sliding log of sends ({@link SendLog}; the whole cluster's in Redis
+ * when the hubs share one, {@link ClusterPace}), requests per UTC day in PostgreSQL (so every instance and a restarted
+ * one share the budget). A 429 stops all calls for its {@code retryAfterSeconds} plus one quiet window, then calls go
+ * on at the full rate: the log already keeps every window at or under the rate, so a stray 429 (a request delayed
+ * past the margin) is not a reason to lose half the quota for minutes.
  */
 public class AmazonQuota implements Quota {
 
-    private static final Duration SLOW_FOR = Duration.ofMinutes(10);
-    /**
-     * Calls are spaced 5% wider than 1/rate. The client paces a request once its token is in hand and its connection
-     * open, right before it is written, but on a busy machine the write can still lag its slot by tens of
-     * milliseconds; with exact spacing a late first call and a punctual (rate+1)-th can land in the same one of
-     * Amazon's seconds (bench/price-pipeline counted 1 in 100 at load 9). 5% of the rate buys 50 ms of such lag
-     * across any one-second window.
-     */
-    static final double SEND_JITTER_HEADROOM = 1.05;
+    /** Default {@code caravan.amazon.send-margin}: the log keeps 10 % of the rate free for jitter. */
+    static final double DEFAULT_SEND_MARGIN = 0.10;
+    /** The window stretch of the default margin, for the cluster's log: 1 / (1 - margin). */
+    static final double SEND_JITTER_HEADROOM = 1 / (1 - DEFAULT_SEND_MARGIN);
 
     private final JdbcTemplate jdbc;
     private final String credential;
     private final int perDay;
-    private final long gapNanos;
-    private final long spacingNanos;
-    private final RateLimiter limiter;
+    private final SendLog sends;
     private final Clock clock;
     private final AtomicLong leftToday;
     private final Counter throttles;
-    /** Earliest System.nanoTime() of the next call: keeps calls at least 1/rate apart. */
-    private final java.util.concurrent.atomic.AtomicLong nextSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private volatile Instant pausedUntil = Instant.EPOCH;
     /** The cluster-wide pace, when the hubs share one (caravan.cluster.budgets=redis). */
     private volatile ClusterPace cluster;
-    private volatile Instant slowUntil = Instant.EPOCH;
 
     public AmazonQuota(JdbcTemplate jdbc, String credential, double perSecond, int perDay, MeterRegistry meters, Clock clock) {
+        this(jdbc, credential, perSecond, DEFAULT_SEND_MARGIN, perDay, meters, clock);
+    }
+
+    /** @param margin share of the rate kept free for jitter between this hub's send and Amazon's count (caravan.amazon.send-margin) */
+    public AmazonQuota(JdbcTemplate jdbc, String credential, double perSecond, double margin, int perDay, MeterRegistry meters,
+                       Clock clock) {
         this.jdbc = jdbc;
         this.credential = credential;
         this.perDay = perDay;
         this.clock = clock;
-        this.gapNanos = (long) (1_000_000_000L / perSecond);
-        this.spacingNanos = (long) (gapNanos * SEND_JITTER_HEADROOM);
-        // Below 1/s: one permit per 1/rate seconds; above: a permit batch per second would burst, so spread evenly.
-        this.limiter = RateLimiter.of("amazon-" + credential, RateLimiterConfig.custom()
-                .limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofNanos(gapNanos))
-                .timeoutDuration(Duration.ofMinutes(10))
-                .build());
+        this.sends = SendLog.forRate(perSecond, margin, 1, System::nanoTime);
         this.leftToday = new AtomicLong(perDay);
         this.throttles = Counter.builder("caravan_amazon_throttles_total")
                 .description("429 ThrottleException answers from the Creators API").register(meters);
@@ -143,33 +132,27 @@ public class AmazonQuota implements Quota {
         }
     }
 
-    /** The per-second part only: the request's daily count was taken by {@link #acquire} or {@link #reserve}. */
+    /**
+     * The per-second part only (the request's daily count was taken by {@link #acquire} or {@link #reserve}): called
+     * by the client right before the request is written, so the log records the moment it goes on the wire.
+     */
     @Override
     public void pace(String operation) {
-        sleepUntil(pausedUntil);
-        if (!limiter.acquirePermission()) {
-            throw new QuotaExhaustedException("timed out waiting for a Creators API permit");
-        }
-        // Resilience4j hands out one permit per refresh cycle, so two calls can fall at the end of one cycle and the
-        // start of the next, a few microseconds apart; Amazon counts per second, so also keep them 1/rate apart (and
-        // a little more, see SEND_JITTER_HEADROOM).
-        boolean slowed = clock.instant().isBefore(slowUntil);
-        long gap = slowed ? 2 * spacingNanos : spacingNanos;
-        long slot = nextSlot.getAndUpdate(previous -> Math.max(previous, System.nanoTime()) + gap);
-        long wait = slot - System.nanoTime();
-        if (wait > 0) {
-            sleep(Duration.ofNanos(wait));
-        }
-        // This hub's own spacing first (it smooths the hub's threads), then the cluster's slot: other hubs and jobs
-        // of the same credential draw from it too.
-        ClusterPace shared = cluster;
-        if (shared != null) {
-            try {
-                shared.await(slowed);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new QuotaExhaustedException("interrupted while waiting for the Creators API rate limit");
-            }
+        try {
+            // A 429 that came while this call waited for its place pauses it too (its place in the log is simply spent).
+            do {
+                sleepUntil(pausedUntil);
+                ClusterPace shared = cluster;
+                if (shared != null) {
+                    // The cluster's log (this hub's sends are in it too), or this hub's share of the rate without Redis.
+                    shared.await();
+                } else {
+                    sends.await();
+                }
+            } while (clock.instant().isBefore(pausedUntil));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuotaExhaustedException("interrupted while waiting for the Creators API rate limit");
         }
     }
 
@@ -179,21 +162,24 @@ public class AmazonQuota implements Quota {
         return this;
     }
 
+    /**
+     * Amazon said 429: nothing goes out for {@code retryAfter}, then for one more window of the log (a quiet period,
+     * so the receiver's count has surely moved on), then at the full rate again.
+     */
     @Override
     public void throttled(Duration retryAfter) {
         throttles.increment();
-        Instant now = clock.instant();
-        pausedUntil = now.plus(retryAfter);
-        slowUntil = now.plus(retryAfter).plus(SLOW_FOR);
+        Instant until = clock.instant().plus(retryAfter).plus(sends.window());
+        synchronized (this) {
+            if (until.isAfter(pausedUntil)) {
+                pausedUntil = until;
+            }
+        }
     }
 
-    /** For tests and the benchmark: when calls may resume and until when they are slowed. */
+    /** For tests and the benchmark: when calls may resume. */
     public Instant pausedUntil() {
         return pausedUntil;
-    }
-
-    public Instant slowUntil() {
-        return slowUntil;
     }
 
     public long leftToday() {

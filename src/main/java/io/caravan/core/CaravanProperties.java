@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param routes       extra YAML routes loaded from a directory
  * @param jobs         jobs declared in configuration, or overrides (cron, time zone, enabled) of a flow's own jobs
  * @param runs         the sweep that marks runs of a dead process abandoned
+ * @param metrics      who may scrape {@code /actuator/prometheus}, and how many endpoint tags a meter may have
  */
 @Validated
 @ConfigurationProperties("caravan")
@@ -29,7 +30,8 @@ public record CaravanProperties(
         @Valid @NotNull Admin admin,
         @Valid @NotNull Routes routes,
         @Valid Map<String, JobSpec> jobs,
-        @Valid @DefaultValue Runs runs) {
+        @Valid @DefaultValue Runs runs,
+        @Valid @DefaultValue Metrics metrics) {
 
     public CaravanProperties {
         jobs = jobs == null ? Map.of() : Map.copyOf(jobs);
@@ -70,6 +72,20 @@ public record CaravanProperties(
                         + abandonedSweepInterval);
             }
         }
+    }
+
+    /**
+     * @param scrapeToken      a bearer token that opens {@code /actuator/prometheus} and nothing else (Prometheus's
+     *                         {@code authorization.credentials}); the admin token opens it too. Empty: only the admin
+     *                         token does
+     * @param openScrape       true leaves {@code /actuator/prometheus} open to anyone (dev mode); never in production:
+     *                         metric tags name routes, endpoints and cards
+     * @param maxEndpointTags  how many distinct endpoint URIs the meters may carry as tags (per tag key: endpointName,
+     *                         uri, ...); meters for endpoints past that are not registered (an endpoint URI built from
+     *                         data would otherwise grow the registry without end)
+     */
+    public record Metrics(String scrapeToken, @DefaultValue("false") boolean openScrape,
+                          @DefaultValue("100") @jakarta.validation.constraints.Min(1) int maxEndpointTags) {
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.caravan.core;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +34,15 @@ public final class Secrets {
             return;
         }
         VALUES.add(secret);
+        // The forms a secret takes once it is inside an endpoint URI (percent-encoded) or a JSON answer (Jolokia
+        // writes '/' as '\/'): masked as well, or the same value leaks in another spelling.
+        String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        String escaped = secret.replace("/", "\\/");
+        for (String variant : new String[] {encoded, encoded.replace("+", "%20"), escaped}) {
+            if (!variant.equals(secret) && !VALUES.contains(variant)) {
+                VALUES.add(variant);
+            }
+        }
         // Longest first, so a secret that contains another is masked whole.
         List<String> sorted = VALUES.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
         VALUES.clear();

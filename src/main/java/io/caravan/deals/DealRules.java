@@ -145,7 +145,7 @@ public final class DealRules {
     }
 
     /** Median of available prices, each weighted by how long it stood inside [from, now]. */
-    static BigDecimal weightedMedian(List<Observation> sortedHistory, Instant from, Instant now) {
+    public static BigDecimal weightedMedian(List<Observation> sortedHistory, Instant from, Instant now) {
         record Span(BigDecimal price, long seconds) {
         }
         List<Span> spans = new ArrayList<>();

@@ -30,8 +30,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class CardLoader {
 
-    /** What a successful load did. */
-    public record Loaded(long rows, long bytes, List<CardColumns.Column> columns, SchemaDrift drift) {
+    /**
+     * What a successful load did.
+     *
+     * @param cursorMax an incremental card's highest cursor value among the rows loaded (null: none, or no cursor)
+     * @param note      what an operator should know, e.g. that the export hit the row cap (null: nothing)
+     */
+    public record Loaded(long rows, long bytes, List<CardColumns.Column> columns, SchemaDrift drift, String cursorMax, String note) {
     }
 
     private final DataSource dataSource;
@@ -57,8 +62,11 @@ public class CardLoader {
     public Loaded load(Card card, Consumer<Loaded> inTransaction) throws IOException {
         List<CardColumns.Column> columns = columns(card);
         SchemaDrift drift = checkDrift(card, columns);
-        return client.export(card, export -> load(card, columns, drift, CardColumns.inHeaderOrder(card, columns, export.header()),
-                export, inTransaction));
+        return client.export(card, export -> {
+            List<CardColumns.Column> ordered = CardColumns.inHeaderOrder(card, columns, export.header());
+            export.expectPlain(ordered);
+            return load(card, columns, drift, ordered, export, inTransaction);
+        });
     }
 
     /** The card's columns from its Metabase metadata, checked as PostgreSQL columns. */
@@ -102,12 +110,20 @@ public class CardLoader {
             return transactions.execute(status -> {
                 Connection connection = DataSourceUtils.getConnection(dataSource);
                 try {
-                    long rows = swap ? copy(card, connection, LoadStatements.loadingTable(card, columns, existing, drift, connection), ordered, export)
-                            : copy(card, connection, LoadStatements.stagingTable(card, ordered, connection), ordered, export);
+                    String into = swap ? LoadStatements.loadingTable(card, columns, existing, drift, connection)
+                            : LoadStatements.stagingTable(card, ordered, connection);
+                    long rows = copy(card, connection, into, ordered, export);
                     if (rows != export.rows()) {
                         throw new ExportException(card.name(), "COPY loaded " + rows + " rows but the export had " + export.rows());
                     }
-                    if (rows >= rowLimit) {
+                    CardColumns.Column cursor = card.cursor() == null ? null : CursorStatements.column(card, columns);
+                    String note = null;
+                    if (rows >= rowLimit && cursor != null && card.mode() != Mode.REPLACE) {
+                        // An incremental card keeps what came below the cut and asks for the rest next time.
+                        CursorStatements.Trimmed trimmed = CursorStatements.trimCapped(card, connection, into, cursor, rows);
+                        rows = trimmed.rows();
+                        note = trimmed.note();
+                    } else if (rows >= rowLimit) {
                         throw new ExportException(card.name(), "the export has " + rows + " rows, Metabase's export cap ("
                                 + "caravan.metabase.row-limit): Metabase cuts results there silently, so the rest is missing."
                                 + " Slice the card with a native template-tag parameter, or raise MB_DOWNLOAD_ROW_LIMIT and row-limit");
@@ -124,7 +140,9 @@ public class CardLoader {
                         LoadStatements.prepareTarget(card, connection, columns, drift, postgis);
                         changed = LoadStatements.write(card, connection, ordered, postgis);
                     }
-                    Loaded loaded = new Loaded(card.mode() == Mode.UPSERT ? changed : rows, export.bytes(), ordered, drift);
+                    String cursorMax = cursor == null ? null
+                            : CursorStatements.max(card, connection, swap ? LoadStatements.target(card) : into, cursor);
+                    Loaded loaded = new Loaded(card.mode() == Mode.UPSERT ? changed : rows, export.bytes(), ordered, drift, cursorMax, note);
                     inTransaction.accept(loaded);
                     return loaded;
                 } catch (IOException e) {
@@ -148,7 +166,7 @@ public class CardLoader {
                 }
                 throw (RuntimeException) cause;
             }
-            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection failed: " : "PostgreSQL refused the load: ")
+            throw new ExportException(card.name(), (connectionFailed(e) ? "the database connection was lost during the load: " : "PostgreSQL refused the load: ")
                     + rootMessage(e), e, false);
         }
     }
@@ -171,8 +189,8 @@ public class CardLoader {
                     .copyIn("COPY " + table + " (" + names + ") FROM STDIN (FORMAT csv, ENCODING 'UTF8')", export);
         } catch (SQLException e) {
             if (connectionFailed(e)) {
-                throw new ExportException(card.name(), "the database connection failed during the COPY into " + table
-                        + " after " + export.rows() + " rows (the previous data stays): " + firstLine(e), e, false);
+                throw new ExportException(card.name(), "the database connection was lost during the COPY of card " + card.name()
+                        + " after " + export.rows() + " rows (into " + table + "; the previous data stays): " + firstLine(e), e, false);
             }
             // PostgreSQL names the line (1 = the first data row) and the column of a value that does not fit.
             throw new ExportException(card.name(), "a value does not fit the card's column types (CSV line = data row + 1): "

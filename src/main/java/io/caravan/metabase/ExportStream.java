@@ -32,6 +32,8 @@ public final class ExportStream extends InputStream {
     private long rows;
     private long bytes;
     private List<String> header;
+    /** Checks the first rows' values while set; dropped after {@link PlainValues#SAMPLE_ROWS} rows. */
+    private PlainValues plain;
 
     ExportStream(InputStream in, String card) {
         this.in = in;
@@ -44,6 +46,17 @@ public final class ExportStream extends InputStream {
             header = readHeader();
         }
         return header;
+    }
+
+    /**
+     * Checks the first data rows for values Metabase formatted (see {@link PlainValues}) before they are handed out.
+     *
+     * @param ordered the columns in the header's order
+     */
+    void expectPlain(List<CardColumns.Column> ordered) {
+        if (rows == 0 && position == scanned) {
+            plain = new PlainValues(card, ordered);
+        }
     }
 
     /** Complete data rows handed out so far (the header not counted). */
@@ -103,6 +116,9 @@ public final class ExportStream extends InputStream {
             }
             return false;
         }
+        if (plain == null) {
+            fastScan();
+        }
         while (scanned < limit) {
             byte b = buffer[scanned];
             if (atLineStart && !inQuotes && b == '{') {
@@ -124,10 +140,55 @@ public final class ExportStream extends InputStream {
             } else if (b == '\n' && !inQuotes) {
                 rows++;
                 atLineStart = true;
+                if (plain != null) {
+                    plain.rowEnded(rows);
+                    if (rows >= PlainValues.SAMPLE_ROWS) {
+                        plain = null;
+                    }
+                    scanned++;
+                    continue;
+                }
+            }
+            if (plain != null) {
+                plain.accept(b);
             }
             scanned++;
         }
         return true;
+    }
+
+    /**
+     * The same scan on local variables, for the rows after the sample (nearly all of them): with eight cards at once
+     * the JVM's CPU is taken from PostgreSQL's COPY on the same cores. Stops before a '{' at the start of a line,
+     * which the loop in {@link #scan()} examines.
+     */
+    private void fastScan() {
+        byte[] buf = buffer;
+        int i = scanned;
+        int end = limit;
+        boolean quotes = inQuotes;
+        boolean lineStart = atLineStart;
+        long n = rows;
+        while (i < end) {
+            byte b = buf[i];
+            if (lineStart) {
+                if (!quotes && b == '{') {
+                    break;
+                }
+                lineStart = false;
+            }
+            if (b == '"') {
+                quotes = !quotes;
+            } else if (b == '\n' && !quotes) {
+                n++;
+                lineStart = true;
+            }
+            i++;
+        }
+        scanned = i;
+        inQuotes = quotes;
+        atLineStart = lineStart;
+        rows = n;
     }
 
     /** Reads more bytes behind the unread ones; false at the end of the input. */

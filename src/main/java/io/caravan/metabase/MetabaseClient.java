@@ -19,7 +19,10 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NameValuePair;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 
@@ -149,13 +152,13 @@ public class MetabaseClient implements AutoCloseable {
         }
     }
 
-    /** {@code POST /api/card/{id}/query/csv}, returned open: see {@link Export}. */
+    /** {@code POST /api/card/{id}/query/csv} with the options as form data, returned open: see {@link Export}. */
     public Export open(MetabaseProperties.Card card) throws IOException {
         String path = "/api/card/" + card.id() + "/query/csv";
-        String body = exportRequest(card);
+        List<NameValuePair> form = exportForm(card);
         return call(card, () -> {
             HttpPost post = new HttpPost(uri(path));
-            post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+            post.setEntity(new UrlEncodedFormEntity(form, StandardCharsets.UTF_8));
             return post;
         }, (request, response) -> {
             HttpEntity entity = response.getEntity();
@@ -174,12 +177,14 @@ public class MetabaseClient implements AutoCloseable {
         }, true);
     }
 
-    private static String exportRequest(MetabaseProperties.Card card) throws IOException {
-        ObjectNode request = JSON.createObjectNode();
-        // Always explicit: format_rows defaulted to true in 0.49–0.5x and turns every value into a locale string.
-        request.put("format_rows", false);
-        request.set("parameters", JSON.readTree(card.parametersJson()));
-        return request.toString();
+    /**
+     * The export's options as form data, as Metabase's own UI sends them: the one encoding every version reads. Up to
+     * 0.52 a JSON body is ignored on this endpoint (parameters dropped, values formatted), from 0.53 query parameters
+     * are; see docs/metabase-versions.md. {@code format_rows} is always explicit: it defaulted to true from 0.49.3.
+     */
+    static List<NameValuePair> exportForm(MetabaseProperties.Card card) throws IOException {
+        return List.of(new BasicNameValuePair("format_rows", "false"),
+                new BasicNameValuePair("parameters", JSON.readTree(card.parametersJson()).toString()));
     }
 
     private interface RequestFactory {

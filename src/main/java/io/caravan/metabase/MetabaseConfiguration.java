@@ -1,5 +1,6 @@
 package io.caravan.metabase;
 
+import io.caravan.core.WhenDatabaseReturns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.core.CaravanProperties;
 import io.caravan.ops.JobRegistry;
@@ -49,8 +50,14 @@ public class MetabaseConfiguration {
         }
 
         @Bean
-        MetabaseSync metabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters) {
-            return new MetabaseSync(settings, runs, freshness, meters);
+        CardCursors cardCursors(JdbcTemplate jdbc) {
+            return new CardCursors(jdbc);
+        }
+
+        @Bean
+        MetabaseSync metabaseSync(MetabaseProperties settings, SyncRuns runs, CardCursors cursors, DatasetFreshness freshness,
+                                  MeterRegistry meters, WhenDatabaseReturns deferred) {
+            return new MetabaseSync(settings, runs, cursors, freshness, meters, deferred);
         }
 
         @Bean
@@ -68,7 +75,10 @@ public class MetabaseConfiguration {
                 @Override
                 public void beforeApplicationStart(CamelContext camelContext) {
                     // Before any route file is read: a card's route declared in a file is a job that starts disabled too.
-                    settings.cards().stream().filter(card -> !card.enabled()).forEach(card -> jobs.disableByDefault(card.job()));
+                    settings.cards().stream().filter(card -> !card.enabled()).forEach(card -> {
+                        jobs.disableByDefault(card.job());
+                        jobs.disableByDefault(card.fullRefreshJob());
+                    });
                 }
 
                 @Override
@@ -78,22 +88,40 @@ public class MetabaseConfiguration {
                             // A route file declared this card's route (a templatedRoute of metabase-card, or its own).
                             continue;
                         }
-                        TemplatedRouteBuilder.builder(camelContext, "metabase-card")
-                                .routeId(card.job())
-                                .parameter("name", card.name())
-                                .parameter("cardId", String.valueOf(card.id()))
-                                .parameter("schema", card.schema())
-                                .parameter("table", card.table())
-                                .parameter("mode", card.mode().name().toLowerCase())
-                                .parameter("cron", card.cron())
-                                .parameter("timeZone", card.timeZone())
-                                .parameter("description", card.description() != null ? card.description()
-                                        : "Syncs Metabase card " + card.id() + " into " + card.qualifiedTable() + " ("
-                                        + card.mode().name().toLowerCase() + ")")
-                                .add();
+                        route(camelContext, card, card.job(), card.cron(), card.mode().name().toLowerCase(), "incremental", "",
+                                card.description() != null ? card.description() : "Syncs Metabase card " + card.id() + " into "
+                                        + card.qualifiedTable() + " (" + card.mode().name().toLowerCase() + ")");
+                    }
+                    for (MetabaseProperties.Card card : settings.cards()) {
+                        if (card.fullRefresh() == null || camelContext.getRoute(card.fullRefreshJob()) != null) {
+                            continue;
+                        }
+                        route(camelContext, card, card.fullRefreshJob(), card.fullRefresh(), "replace", "full", "-full-refresh",
+                                "Rebuilds " + card.qualifiedTable() + " from Metabase card " + card.id() + " and resets its cursor");
                     }
                 }
             };
+        }
+
+        private static void route(CamelContext camelContext, MetabaseProperties.Card card, String routeId, String cron, String mode,
+                                  String refresh, String jobSuffix, String description) {
+            try {
+                TemplatedRouteBuilder.builder(camelContext, "metabase-card")
+                        .routeId(routeId)
+                        .parameter("name", card.name())
+                        .parameter("cardId", String.valueOf(card.id()))
+                        .parameter("schema", card.schema())
+                        .parameter("table", card.table())
+                        .parameter("mode", mode)
+                        .parameter("refresh", refresh)
+                        .parameter("jobSuffix", jobSuffix)
+                        .parameter("cron", cron)
+                        .parameter("timeZone", card.timeZone())
+                        .parameter("description", description)
+                        .add();
+            } catch (Exception e) {
+                throw new IllegalStateException("route " + routeId + " of Metabase card " + card.name() + ": " + e.getMessage(), e);
+            }
         }
 
         @EventListener(ApplicationReadyEvent.class)

@@ -22,7 +22,9 @@ import org.apache.camel.support.SynchronizationAdapter;
  * <ul>
  *   <li>{@code metabase:card/<id>/metadata}: {@code GET /api/card/<id>} — the card's {@code result_metadata} as checked
  *   PostgreSQL columns, in exchange property {@code CaravanColumns}; the body is left as it was.</li>
- *   <li>{@code metabase:card/<id>/export}: {@code POST /api/card/<id>/query/csv} with {@code format_rows: false} —
+ *   <li>{@code metabase:card/<id>/export}: {@code POST /api/card/<id>/query/csv}, the options as form data
+ *   ({@code format_rows=false}, {@code parameters}; an incremental card's cursor value added, property
+ *   {@code CaravanCursorFrom}) —
  *   the body becomes the export as a checked {@link ExportStream} (the header row already read and matched to the
  *   metadata by title, an error object, an HTML page, a trailer or a cut stream fail the exchange); property
  *   {@code CaravanCsvColumns} holds the columns in header order. Nothing is buffered: set the route's
@@ -125,10 +127,12 @@ public class MetabaseEndpoint extends DefaultEndpoint {
                     + " metabase:card/" + cardId + "/metadata step before it");
         }
         MetabaseClient client = getComponent().client();
-        MetabaseClient.Export export = getComponent().sync().retrying(() -> client.open(settings));
+        CardCursors.Window window = getComponent().sync().cursors().window(settings, MetabaseHeaders.fullRefresh(exchange));
+        MetabaseClient.Export export = getComponent().sync().retrying(() -> client.open(window.card()));
         List<CardColumns.Column> ordered;
         try {
             ordered = CardColumns.inHeaderOrder(settings, columns, export.stream().header());
+            export.stream().expectPlain(ordered);
         } catch (Exception e) {
             export.abort();
             throw e;
@@ -149,6 +153,9 @@ public class MetabaseEndpoint extends DefaultEndpoint {
             }
         });
         exchange.setProperty(MetabaseHeaders.CSV_COLUMNS, ordered);
+        if (window.from() != null) {
+            exchange.setProperty(MetabaseHeaders.CURSOR_FROM, window.from());
+        }
         exchange.getMessage().setBody(export.stream());
     }
 }

@@ -13,8 +13,16 @@ public final class MetabaseHeaders {
     public static final String CSV_COLUMNS = "CaravanCsvColumns";
     /** Property set by the sync-run step: the id of the card's sync_runs row, closed by pgload or on failure. */
     public static final String SYNC_RUN = "CaravanSyncRun";
+    /** Header: {@code full} makes this run a full refresh of an incremental card (the template's {@code refresh}). */
+    public static final String REFRESH = "CaravanRefresh";
+    /** Property set by {@code metabase:card/<id>/export}: the cursor value sent to the template tag (absent: none). */
+    public static final String CURSOR_FROM = "CaravanCursorFrom";
     /** Property set by {@code pgload:}: what the load did ({@link CardLoader.Loaded}). */
     public static final String LOADED = "CaravanLoaded";
+
+    static boolean fullRefresh(org.apache.camel.Exchange exchange) {
+        return "full".equals(exchange.getMessage().getHeader(REFRESH, String.class));
+    }
 
     private MetabaseHeaders() {
     }

@@ -82,6 +82,7 @@ public record MetabaseProperties(
             if (!tables.add(card.qualifiedTable())) {
                 throw new IllegalArgumentException(key + " (" + card.name() + "): another card already loads " + card.qualifiedTable());
             }
+            card.checkCursor(key + " (" + card.name() + ")");
         }
     }
 
@@ -115,6 +116,9 @@ public record MetabaseProperties(
      * @param geometry   columns holding WKT or GeoJSON, loaded as PostGIS geometry with a GiST index
      * @param allowEmpty whether an empty result may replace a table
      * @param maxAge     older than this since the last good sync, the dataset is reported stale
+     * @param cursor     makes the card incremental (mode append or upsert): see {@link CardCursor}
+     * @param fullRefresh Quartz cron of a second job, {@code metabase-<name>-full-refresh}, that rebuilds the table
+     *                   from the cursor's start in one replace and resets the mark (e.g. weekly)
      */
     public record Card(String name,
                        @Min(value = 1, message = "must be a Metabase card id") long id,
@@ -133,7 +137,9 @@ public record MetabaseProperties(
                        @DefaultValue("false") boolean allowEmpty,
                        @DefaultValue("26h") Duration maxAge,
                        @DefaultValue("true") boolean enabled,
-                       String description) {
+                       String description,
+                       @Valid CardCursor cursor,
+                       String fullRefresh) {
 
         public Card {
             if (name == null || !name.matches("[a-z0-9][a-z0-9-]{0,50}")) {
@@ -171,6 +177,8 @@ public record MetabaseProperties(
                 index.columns().forEach(column -> requireIdentifier(where + "indexes[].columns", column));
             }
             warmUrls = warmUrls == null ? List.of() : List.copyOf(warmUrls);
+            fullRefresh = fullRefresh == null || fullRefresh.isBlank() ? null : fullRefresh.trim();
+            // (the cursor's fit with the mode is checked for configured cards only: a full refresh is a replace with one)
         }
 
         public String job() {
@@ -187,8 +195,32 @@ public record MetabaseProperties(
 
         /** These settings with another target, as a {@code pgload:} step names it (checked as any card's). */
         public Card loadingInto(String schema, String table, Mode mode) {
+            // A replace (the full refresh) of an incremental card keeps its cursor, to read the new mark.
             return new Card(name, id, schema, table, mode, key, cron, timeZone, parameters, indexes, geometry, invalidate, warmUrls,
-                    drift, allowEmpty, maxAge, enabled, description);
+                    drift, allowEmpty, maxAge, enabled, description, cursor, fullRefresh);
+        }
+
+        /** These settings exporting with other parameters (the cursor's value added to the card's own). */
+        public Card withParameters(String json) {
+            return new Card(name, id, schema, table, mode, key, cron, timeZone, json, indexes, geometry, invalidate, warmUrls,
+                    drift, allowEmpty, maxAge, enabled, description, cursor, fullRefresh);
+        }
+
+        void checkCursor(String where) {
+            if (cursor != null && mode == Mode.REPLACE) {
+                throw new IllegalArgumentException(where + ": a cursor loads only the new rows, so mode must be append or upsert"
+                        + " (full-refresh rebuilds the whole table)");
+            }
+            if (cursor != null && cursor.overlap() != null && mode != Mode.UPSERT) {
+                throw new IllegalArgumentException(where + ": cursor.overlap re-reads rows already loaded, so it needs mode upsert");
+            }
+            if (fullRefresh != null && cursor == null) {
+                throw new IllegalArgumentException(where + ": full-refresh rebuilds an incremental card, so it needs a cursor");
+            }
+        }
+
+        public String fullRefreshJob() {
+            return job() + "-full-refresh";
         }
 
         public String parametersJson() {

@@ -1,5 +1,6 @@
 package io.caravan.metabase;
 
+import io.caravan.core.WhenDatabaseReturns;
 import io.caravan.metabase.MetabaseProperties.Card;
 import io.caravan.ops.JobHeaders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -39,15 +40,20 @@ public class MetabaseSync {
 
     private final Map<String, Card> cards;
     private final SyncRuns runs;
+    private final CardCursors cursors;
+    private final WhenDatabaseReturns deferred;
     private final DatasetFreshness freshness;
     private final MeterRegistry meters;
     private final Semaphore slots;
     private final Retry retry;
     private final CircuitBreaker breaker;
 
-    public MetabaseSync(MetabaseProperties settings, SyncRuns runs, DatasetFreshness freshness, MeterRegistry meters) {
+    public MetabaseSync(MetabaseProperties settings, SyncRuns runs, CardCursors cursors, DatasetFreshness freshness, MeterRegistry meters,
+                        WhenDatabaseReturns deferred) {
+        this.deferred = deferred;
         this.cards = settings.cards().stream().collect(Collectors.toMap(Card::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
         this.runs = runs;
+        this.cursors = cursors;
         this.freshness = freshness;
         this.meters = meters;
         this.slots = new Semaphore(settings.maxParallel(), true);
@@ -78,6 +84,11 @@ public class MetabaseSync {
         return card;
     }
 
+    /** The high-water marks of incremental cards. */
+    public CardCursors cursors() {
+        return cursors;
+    }
+
     /** A Metabase call, attempted again with exponential backoff after a transport error or a 5xx/429. */
     public <T> T retrying(Callable<T> call) throws Exception {
         return retry.executeCallable(call);
@@ -93,7 +104,9 @@ public class MetabaseSync {
         slots.acquire();
         long syncRun;
         try {
-            syncRun = runs.start(card, jobRunId);
+            // A full refresh is recorded as the replace it is.
+            syncRun = runs.start(MetabaseHeaders.fullRefresh(exchange)
+                    ? card.loadingInto(card.schema(), card.table(), MetabaseProperties.Mode.REPLACE) : card, jobRunId);
         } catch (RuntimeException e) {
             slots.release();
             throw e;
@@ -117,9 +130,18 @@ public class MetabaseSync {
         // A step after a committed load failed: the data is there and sync_runs already says so.
         boolean loaded = exchange.getProperty(MetabaseHeaders.LOADED) != null;
         if (syncRun != null && !loaded && exchange.getProperty(FAILED) == null) {
-            runs.failed(syncRun, message(exchange, error));
             exchange.setProperty(FAILED, true);
+            recordFailed(syncRun, message(exchange, error));
         }
+    }
+
+    /**
+     * Closes the row 'failed' with the original cause. If the database is what failed, this write fails too: it must
+     * not throw (Camel would put its exception in place of the cause, and the run's error would name the failure
+     * path's own UPDATE), so it is logged apart and written again once the database is back.
+     */
+    private void recordFailed(long syncRun, String error) {
+        deferred.writeOrRetry("sync_runs " + syncRun + " failed", () -> runs.failed(syncRun, error));
     }
 
     private static final String FAILED = "CaravanSyncFailed";
@@ -157,7 +179,7 @@ public class MetabaseSync {
                 }
                 CardLoader.Loaded loaded = exchange.getProperty(MetabaseHeaders.LOADED, CardLoader.Loaded.class);
                 if (loaded == null) {
-                    runs.failed(syncRun, "card " + card.name() + ": the route ended without a pgload: step");
+                    recordFailed(syncRun, "card " + card.name() + ": the route ended without a pgload: step");
                     finish("failed");
                     return;
                 }
@@ -166,8 +188,12 @@ public class MetabaseSync {
                 Counter.builder("caravan.metabase.sync.bytes").description("CSV bytes received from Metabase").tag("card", card.name())
                         .register(meters).increment(loaded.bytes());
                 freshness.synced(card.name());
-                log.info("Metabase card {} ({}) → {}: {} rows, {} bytes, {}", card.name(), card.id(), card.qualifiedTable(),
-                        loaded.rows(), loaded.bytes(), loaded.drift().isEmpty() ? "same columns" : "columns evolved: " + loaded.drift());
+                log.info("Metabase card {} ({}) → {}: {} rows, {} bytes, {}{}", card.name(), card.id(), card.qualifiedTable(),
+                        loaded.rows(), loaded.bytes(), loaded.drift().isEmpty() ? "same columns" : "columns evolved: " + loaded.drift(),
+                        card.cursor() == null ? "" : ", cursor " + card.cursor().column() + " up to " + loaded.cursorMax());
+                if (loaded.note() != null) {
+                    log.warn("Metabase card {}: {}", card.name(), loaded.note());
+                }
                 finish("succeeded");
             } finally {
                 slots.release();
@@ -183,7 +209,8 @@ public class MetabaseSync {
                             error == null ? new IllegalStateException("failed") : error);
                 }
                 if (exchange.getProperty(FAILED) == null && exchange.getProperty(MetabaseHeaders.LOADED) == null) {
-                    runs.failed(syncRun, message(exchange, error));
+                    exchange.setProperty(FAILED, true);
+                    recordFailed(syncRun, message(exchange, error));
                 }
                 finish("failed");
             } finally {

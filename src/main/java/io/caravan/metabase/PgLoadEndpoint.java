@@ -114,9 +114,9 @@ public class PgLoadEndpoint extends DefaultEndpoint {
         };
     }
 
-    /** The card's settings with this endpoint's table and mode. */
-    Card target(Card c) {
-        Mode m = mode == null ? c.mode() : Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+    /** The card's settings with this endpoint's table and mode; a full refresh is a replace. */
+    Card target(Card c, boolean fullRefresh) {
+        Mode m = fullRefresh ? Mode.REPLACE : mode == null ? c.mode() : Mode.valueOf(mode.toUpperCase(Locale.ROOT));
         return c.loadingInto(schemaName, tableName, m);
     }
 
@@ -129,7 +129,13 @@ public class PgLoadEndpoint extends DefaultEndpoint {
                     + " (keep the route's streamCache: \"false\" and no step that reads the body in between)");
         }
         String name = card != null ? card : exchange.getMessage().getHeader(MetabaseHeaders.CARD, String.class);
-        Card settings = target(getComponent().sync().card(name));
+        boolean fullRefresh = MetabaseHeaders.fullRefresh(exchange);
+        Card settings = target(getComponent().sync().card(name), fullRefresh);
+        String cursorFrom = exchange.getProperty(MetabaseHeaders.CURSOR_FROM, String.class);
+        if (settings.cursor() != null && !fullRefresh && settings.mode() == Mode.REPLACE) {
+            throw new IllegalArgumentException("pgload:" + table + ": card " + name + " has a cursor, so each run exports only new rows;"
+                    + " a replace would drop the rest. Load it with mode=upsert or append (the template's mode parameter)");
+        }
         List<CardColumns.Column> columns = exchange.getProperty(MetabaseHeaders.COLUMNS, List.class);
         List<CardColumns.Column> ordered = exchange.getProperty(MetabaseHeaders.CSV_COLUMNS, List.class);
         CardLoader loader = getComponent().loader();
@@ -140,8 +146,10 @@ public class PgLoadEndpoint extends DefaultEndpoint {
         Long syncRun = exchange.getProperty(MetabaseHeaders.SYNC_RUN, Long.class);
         Map<String, Object> payload = new LinkedHashMap<>();
         CardLoader.Loaded loaded = loader.load(settings, columns, drift, ordered, export, done -> {
+            String mark = settings.cursor() == null ? null
+                    : getComponent().sync().cursors().advance(settings, syncRun == null ? 0 : syncRun, done.cursorMax(), fullRefresh);
             if (syncRun != null) {
-                getComponent().runs().succeeded(syncRun, done);
+                getComponent().runs().succeeded(syncRun, done, cursorFrom, mark);
             }
             payload.putAll(event(settings, done));
             if (event) {

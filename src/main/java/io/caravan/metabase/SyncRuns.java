@@ -30,14 +30,16 @@ public class SyncRuns {
     }
 
     /** Called inside the load's transaction, so the row says succeeded only if the data is there. */
-    public void succeeded(long id, CardLoader.Loaded loaded) {
+    public void succeeded(long id, CardLoader.Loaded loaded, String cursorFrom, String cursorTo) {
         List<Map<String, String>> columns = loaded.columns().stream()
                 .map(c -> Map.of("name", c.name(), "title", c.title(), "type", c.type())).toList();
         try {
             jdbc.update("""
                     UPDATE sync_runs SET status = 'succeeded', rows = ?, bytes = ?, finished_at = now(),
-                           duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint, columns = ?::jsonb
-                     WHERE id = ?""", loaded.rows(), loaded.bytes(), json.writeValueAsString(columns), id);
+                           duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint, columns = ?::jsonb,
+                           cursor_from = ?, cursor_to = ?, note = ?
+                     WHERE id = ?""", loaded.rows(), loaded.bytes(), json.writeValueAsString(columns), cursorFrom, cursorTo,
+                    loaded.note(), id);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

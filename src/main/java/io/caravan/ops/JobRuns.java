@@ -2,6 +2,7 @@ package io.caravan.ops;
 
 import io.caravan.core.CaravanProperties;
 import io.caravan.core.Secrets;
+import io.caravan.core.WhenDatabaseReturns;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,9 +49,11 @@ public class JobRuns {
     private final ApplicationEventPublisher events;
     private final String instance;
     private final String schema;
+    private final WhenDatabaseReturns deferred;
 
     public JobRuns(JobRunRepository runs, JobStateRepository states, DataSource dataSource, MeterRegistry meters,
-                   ApplicationEventPublisher events, CaravanProperties properties) {
+                   ApplicationEventPublisher events, CaravanProperties properties, WhenDatabaseReturns deferred) {
+        this.deferred = deferred;
         this.runs = runs;
         this.states = states;
         this.dataSource = dataSource;
@@ -156,18 +159,23 @@ public class JobRuns {
             run.sample.stop(Timer.builder("caravan.job.duration").description("Duration of job runs")
                     .tag("job", job.name()).tag("status", status).register(meters));
             count(job.name(), status);
-            runs.finish(run.id, status, rows, error);
-            recorded = true;
+            // With the database away this write fails too: the run keeps its own error, written once it is back.
+            recorded = deferred.writeOrRetry("job " + job.name() + " run " + run.id + " " + status,
+                    () -> runs.finish(run.id, status, rows, error), () -> published(job, run, status));
         } catch (RuntimeException e) {
             LOG.error("Job {} run {} ended {} but could not be recorded: {}", job.name(), run.id, status, Secrets.describe(e));
         }
         // After the lock is released: a run that reads as finished can be started again at once, alerts or not.
         if (recorded) {
-            try {
-                runs.find(run.id).ifPresent(finished -> events.publishEvent(new JobFinishedEvent(finished)));
-            } catch (RuntimeException e) {
-                LOG.error("Job {} run {} ended {}; its listeners failed: {}", job.name(), run.id, status, Secrets.describe(e));
-            }
+            published(job, run, status);
+        }
+    }
+
+    private void published(Job job, Run run, String status) {
+        try {
+            runs.find(run.id).ifPresent(finished -> events.publishEvent(new JobFinishedEvent(finished)));
+        } catch (RuntimeException e) {
+            LOG.error("Job {} run {} ended {}; its listeners failed: {}", job.name(), run.id, status, Secrets.describe(e));
         }
     }
 

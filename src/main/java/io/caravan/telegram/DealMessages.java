@@ -5,6 +5,9 @@ import static io.caravan.telegram.TelegramHtml.escape;
 import static io.caravan.telegram.TelegramHtml.escapeAttribute;
 
 import io.caravan.telegram.Messages.Key;
+import io.caravan.telegram.TelegramProperties.DealImage;
+import io.caravan.telegram.chart.PriceContext;
+import io.caravan.telegram.gate.ChartPayload;
 
 import io.caravan.telegram.gate.TelegramSender;
 import java.math.BigDecimal;
@@ -42,9 +45,18 @@ public final class DealMessages {
         }
     }
 
+    /** Payload field naming a post's chart (see {@link ChartPayload}). */
+    public static final String CHART = ChartPayload.CHART;
+    public static final String FALLBACK_PHOTO = ChartPayload.FALLBACK_PHOTO;
+
     /** sendPhoto when there is an image, else sendMessage. */
     public String method(Deal deal) {
         return deal.hasImage() ? "sendPhoto" : "sendMessage";
+    }
+
+    /** @param picture {@code product}, or chart/both when the deal has a rendered chart */
+    public String method(Deal deal, DealImage picture) {
+        return picture != DealImage.product ? "sendPhoto" : method(deal);
     }
 
     /** A channel's post: English. */
@@ -53,19 +65,51 @@ public final class DealMessages {
     }
 
     public Map<String, Object> post(Deal deal, Language language) {
+        return post(deal, language, DealImage.product, null, null);
+    }
+
+    /**
+     * @param picture {@code product}: Amazon's photo (or text without one); {@code chart}: the chart as the photo;
+     *                {@code both}: the chart as the photo, and a second button opening the product photo, since an
+     *                album (sendMediaGroup) can carry neither the "View on Amazon" button nor a caption edit per post
+     * @param chartId the deal's chart (telegram_charts.id) when the picture is chart or both
+     * @param context the context line's statement, or null when the history supports none
+     */
+    public Map<String, Object> post(Deal deal, Language language, DealImage picture, Long chartId,
+                                    PriceContext.Statement context) {
         Map<String, Object> body = new LinkedHashMap<>();
-        if (deal.hasImage()) {
+        if (picture != DealImage.product) {
+            body.put(CHART, java.util.Objects.requireNonNull(chartId, "a chart post needs its chart"));
+            if (deal.hasImage()) {
+                body.put(FALLBACK_PHOTO, deal.imageUrl());
+            }
+            body.put("caption", caption(deal, TelegramHtml.CAPTION_LIMIT, false, language, context));
+        } else if (deal.hasImage()) {
             body.put("photo", deal.imageUrl());
-            body.put("caption", caption(deal, TelegramHtml.CAPTION_LIMIT, false, language));
+            body.put("caption", caption(deal, TelegramHtml.CAPTION_LIMIT, false, language, context));
         } else {
-            body.put("text", caption(deal, TelegramHtml.TEXT_LIMIT, true, language));
+            body.put("text", caption(deal, TelegramHtml.TEXT_LIMIT, true, language, context));
             body.put("link_preview_options", Map.of("is_disabled", true));
         }
         body.put("parse_mode", "HTML");
         if (deal.url() != null && !deal.url().isBlank()) {
-            body.put("reply_markup", button(deal.url(), language));
+            body.put("reply_markup", picture == DealImage.both && deal.hasImage()
+                    ? Map.of("inline_keyboard", List.of(
+                            List.of(Map.of("text", text(language, Key.DEAL_BUTTON), "url", deal.url())),
+                            List.of(Map.of("text", text(language, Key.DEAL_PHOTO_BUTTON), "url", deal.imageUrl()))))
+                    : button(deal.url(), language));
         }
         return body;
+    }
+
+    /** The context line's words in {@code language}, e.g. "Lowest price in 90 days". */
+    public static String context(PriceContext.Statement statement, Language language) {
+        return switch (statement.kind()) {
+            case LOWEST_SINCE_TRACKING -> text(language, Key.CONTEXT_LOWEST_SINCE_TRACKING, statement.value());
+            case LOWEST_IN_DAYS -> text(language, Key.CONTEXT_LOWEST_IN_DAYS, statement.value());
+            case MATCHES_LOW -> text(language, Key.CONTEXT_MATCHES_LOW, statement.value());
+            case BELOW_MEDIAN -> text(language, Key.CONTEXT_BELOW_MEDIAN, statement.value());
+        };
     }
 
     /** A channel's caption: English. */
@@ -78,10 +122,16 @@ public final class DealMessages {
      * other lines leave, so a long title is what gets cut, never the price.
      */
     public String caption(Deal deal, int limit, boolean linkTitle, Language language) {
+        return caption(deal, limit, linkTitle, language, null);
+    }
+
+    /** The same with the context line (📊) under the percent off, when the history supports one. */
+    public String caption(Deal deal, int limit, boolean linkTitle, Language language, PriceContext.Statement context) {
         String currency = deal.currency() == null || deal.currency().isBlank() ? "" : " " + escape(deal.currency());
         String rest = "\n\n💰 <b>" + escape(deal.price()) + currency + "</b>"
                 + (deal.referencePrice() == null ? "" : "  <s>" + escape(deal.referencePrice()) + currency + "</s>")
                 + (deal.discountPct() == null ? "" : "\n📉 -" + percent(deal.discountPct()) + "%")
+                + (context == null ? "" : "\n📊 " + escape(context(context, language)))
                 + (deal.observedAt() == null ? "" : "\n🕒 " + priceAsOf(deal.observedAt(), language));
         int room = limit - TelegramHtml.visibleLength(rest);
         String title = TelegramHtml.truncate(escape(deal.title() == null ? "" : deal.title()), Math.max(1, room));

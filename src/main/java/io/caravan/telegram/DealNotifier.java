@@ -3,6 +3,8 @@ package io.caravan.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.outbox.OutboxHeaders;
+import io.caravan.telegram.TelegramProperties.DealImage;
+import io.caravan.telegram.chart.DealCharts;
 import io.caravan.telegram.gate.TelegramGateEndpoint;
 import io.caravan.telegram.gate.TelegramOutgoing;
 import java.math.BigDecimal;
@@ -37,9 +39,11 @@ public class DealNotifier {
     private final DealMessages messages;
     private final TelegramProperties properties;
     private final ObjectMapper json;
+    private final DealCharts charts;
 
     public DealNotifier(JdbcTemplate jdbc, TelegramOutgoing outgoing, DealMessages messages, TelegramProperties properties,
-                        ObjectMapper json) {
+                        ObjectMapper json, DealCharts charts) {
+        this.charts = charts;
         this.jdbc = jdbc;
         this.outgoing = outgoing;
         this.messages = messages;
@@ -48,9 +52,10 @@ public class DealNotifier {
     }
 
     /** What a deal.created event reaches: the deal, its channel (or none), and the subscribers who get it today. */
-    public record DealRecipients(DealMessages.Deal deal, String channel, Map<String, Language> subscribers) {
+    public record DealRecipients(DealMessages.Deal deal, String asin, String marketplace, String channel,
+                                 Map<String, Language> subscribers) {
         static DealRecipients none(DealMessages.Deal deal) {
-            return new DealRecipients(deal, null, Map.of());
+            return new DealRecipients(deal, null, null, null, Map.of());
         }
     }
 
@@ -119,7 +124,7 @@ public class DealNotifier {
                 }
             });
         }
-        return new DealRecipients(deal, channel, recipients);
+        return new DealRecipients(deal, text(event, "asin"), text(event, "marketplace"), channel, recipients);
     }
 
     /**
@@ -128,15 +133,45 @@ public class DealNotifier {
      */
     public List<TelegramGateEndpoint.Outgoing> compose(@Body DealRecipients recipients) {
         DealMessages.Deal deal = recipients.deal();
-        String method = messages.method(deal);
         List<TelegramGateEndpoint.Outgoing> out = new ArrayList<>();
-        if (recipients.channel() != null) {
-            out.add(new TelegramGateEndpoint.Outgoing(recipients.channel(), "deal_post", method, messages.post(deal), deal.dealId()));
+        String channel = recipients.channel();
+        if (channel == null && recipients.subscribers().isEmpty()) {
+            return out; // nobody gets the deal: no history read, no chart rendered
+        }
+        DealCharts.Evidence evidence = evidence(recipients);
+        boolean chartable = evidence != null && charts.chartable(evidence.series());
+        DealImage channelPicture = channel == null || !chartable ? DealImage.product : properties.dealImageFor(channel);
+        DealImage subscriberPicture = recipients.subscribers().isEmpty() || !chartable ? DealImage.product : properties.dealImage();
+        Long chartId = null;
+        if (channelPicture != DealImage.product || subscriberPicture != DealImage.product) {
+            // Once per deal, however many chats get it; Delivery uploads it once and reuses Telegram's file_id.
+            chartId = charts.renderOnce(deal.dealId(), deal.title(), evidence.series(), observedAt(deal), new BigDecimal(deal.price()),
+                    deal.referencePrice() == null ? null : new BigDecimal(deal.referencePrice()), deal.currency());
+        }
+        var context = evidence == null ? null : evidence.context();
+        Long chart = chartId;
+        if (channel != null) {
+            out.add(new TelegramGateEndpoint.Outgoing(channel, "deal_post", messages.method(deal, channelPicture),
+                    messages.post(deal, Language.EN, channelPicture, chart, context), deal.dealId()));
         }
         Map<Language, Map<String, Object>> bodies = new EnumMap<>(Language.class);
         recipients.subscribers().forEach((chat, language) -> out.add(new TelegramGateEndpoint.Outgoing(chat, "subscriber_deal",
-                method, bodies.computeIfAbsent(language, l -> messages.post(deal, l)), deal.dealId())));
+                messages.method(deal, subscriberPicture),
+                bodies.computeIfAbsent(language, l -> messages.post(deal, l, subscriberPicture, chart, context)), deal.dealId())));
         return out;
+    }
+
+    /** The product's history and what it supports; null for an event without a product or a price. */
+    private DealCharts.Evidence evidence(DealRecipients recipients) {
+        DealMessages.Deal deal = recipients.deal();
+        if (recipients.asin() == null || recipients.marketplace() == null || deal.price() == null) {
+            return null;
+        }
+        return charts.evidence(recipients.asin(), recipients.marketplace(), observedAt(deal), new BigDecimal(deal.price()));
+    }
+
+    private static Instant observedAt(DealMessages.Deal deal) {
+        return deal.observedAt() == null ? Instant.now() : deal.observedAt();
     }
 
     /**

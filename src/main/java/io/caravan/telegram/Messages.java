@@ -18,7 +18,9 @@ public final class Messages {
         TRACKING_TARGET, TRACKING, UNTRACK_USAGE, UNTRACKED, NOT_TRACKED, LIST_EMPTY, LIST_SUBSCRIPTIONS,
         LIST_SUBSCRIPTION_LINE, LIST_WATCHES, LIST_WATCH_LINE, LIST_WATCH_TARGET_LINE, STOPPED, IS_STOPPED,
         UNKNOWN_COMMAND, NOT_A_COMMAND, FAILED, BUTTON_SUBSCRIBED, BUTTON_UNSUBSCRIBED, BUTTON_INVALID,
-        DEAL_BUTTON, DEAL_EXPIRED, DEAL_PRICE_AS_OF, WATCH_TARGET_REACHED, WATCH_BACK_IN_STOCK, WATCH_NOW, WATCH_YOUR_TARGET
+        DEAL_BUTTON, DEAL_EXPIRED, DEAL_PRICE_AS_OF, WATCH_TARGET_REACHED, WATCH_BACK_IN_STOCK, WATCH_NOW, WATCH_YOUR_TARGET,
+        DEAL_PHOTO_BUTTON, CONTEXT_LOWEST_SINCE_TRACKING, CONTEXT_LOWEST_IN_DAYS, CONTEXT_MATCHES_LOW, CONTEXT_BELOW_MEDIAN,
+        HISTORY_USAGE, HISTORY_UNTRACKED, HISTORY_NO_PRICES, HISTORY_CAPTION
     }
 
     private static final Map<Key, String> EN = new EnumMap<>(Key.class);
@@ -34,6 +36,7 @@ public final class Messages {
                 /unsubscribe <category> – no more deals of a category
                 /track <ASIN or Amazon link> [target price] – tell me when a product gets cheaper
                 /untrack <ASIN> – stop tracking a product
+                /history <ASIN or Amazon link> – a product's price chart
                 /list – your subscriptions and tracked products
                 /stop – no more messages (/start to come back)""");
         tr(Key.HELP, """
@@ -43,6 +46,7 @@ public final class Messages {
                 /unsubscribe <kategori> – bir kategorinin fırsatlarını artık gönderme
                 /track <ASIN veya Amazon bağlantısı> [hedef fiyat] – ürün ucuzlayınca haber ver
                 /untrack <ASIN> – ürünü takip etmeyi bırak
+                /history <ASIN veya Amazon bağlantısı> – ürünün fiyat grafiği
                 /list – aboneliklerin ve takip ettiğin ürünler
                 /stop – artık mesaj gönderme (geri dönmek için /start)""");
         en(Key.CATEGORIES, "Categories (tap a button to subscribe or unsubscribe):");
@@ -124,6 +128,26 @@ public final class Messages {
         tr(Key.WATCH_NOW, "Şimdi %s");
         en(Key.WATCH_YOUR_TARGET, "your target %s");
         tr(Key.WATCH_YOUR_TARGET, "hedef fiyatın %s");
+        en(Key.DEAL_PHOTO_BUTTON, "🖼 Product photo");
+        tr(Key.DEAL_PHOTO_BUTTON, "🖼 Ürün fotoğrafı");
+        // The context line under a deal: only what the price history supports (io.caravan.telegram.chart.PriceContext).
+        en(Key.CONTEXT_LOWEST_SINCE_TRACKING, "Lowest price since tracking began %s days ago");
+        tr(Key.CONTEXT_LOWEST_SINCE_TRACKING, "%s gün önce takip başladığından beri en düşük fiyat");
+        en(Key.CONTEXT_LOWEST_IN_DAYS, "Lowest price in %s days");
+        tr(Key.CONTEXT_LOWEST_IN_DAYS, "Son %s günün en düşük fiyatı");
+        en(Key.CONTEXT_MATCHES_LOW, "Matches the lowest price in %s days");
+        tr(Key.CONTEXT_MATCHES_LOW, "Son %s günün en düşük fiyatına eşit");
+        // Turkish writes the percent sign before the number.
+        en(Key.CONTEXT_BELOW_MEDIAN, "−%s %% vs the 30-day median");
+        tr(Key.CONTEXT_BELOW_MEDIAN, "30 günlük medyana göre −%%%s");
+        en(Key.HISTORY_USAGE, "Usage: /history <ASIN or Amazon link>, e.g. /history B08N5WRWNW");
+        tr(Key.HISTORY_USAGE, "Kullanım: /history <ASIN veya Amazon bağlantısı>, ör. /history B08N5WRWNW");
+        en(Key.HISTORY_UNTRACKED, "I don't track %s yet, so I have no price history for it. /track %s starts tracking it.");
+        tr(Key.HISTORY_UNTRACKED, "%s ürününü henüz takip etmiyorum, fiyat geçmişi yok. /track %s ile takibi başlatabilirsin.");
+        en(Key.HISTORY_NO_PRICES, "%s is tracked, but I have seen only %s price(s) so far; the chart comes once there are %s.");
+        tr(Key.HISTORY_NO_PRICES, "%s takip ediliyor, ancak şimdiye kadar yalnızca %s fiyat gördüm; grafik %s fiyattan sonra gelir.");
+        en(Key.HISTORY_CAPTION, "%s – now %s");
+        tr(Key.HISTORY_CAPTION, "%s – şimdi %s");
         for (Key key : Key.values()) {
             if (!EN.containsKey(key) || !TR.containsKey(key)) {
                 throw new IllegalStateException("Bot message " + key + " is missing in " + (EN.containsKey(key) ? "tr" : "en"));

@@ -5,6 +5,7 @@ import io.caravan.core.budget.ClusterProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.alerts.AdminAlerts;
 import io.caravan.core.CaravanProperties;
+import io.caravan.telegram.chart.DealCharts;
 import io.caravan.telegram.gate.BotApi;
 import io.caravan.telegram.gate.ClusterSendGate;
 import io.caravan.telegram.gate.Delivery;
@@ -35,9 +36,14 @@ public class TelegramConfiguration {
     }
 
     @Bean
+    DealCharts dealCharts(JdbcTemplate jdbc, TelegramProperties telegram, MeterRegistry meters) {
+        return new DealCharts(jdbc, telegram.chart().days(), telegram.chart().minPoints(), telegram.timeZone(), meters);
+    }
+
+    @Bean
     DealNotifier telegramDeals(JdbcTemplate jdbc, TelegramOutgoing outgoing, DealMessages messages,
-                               TelegramProperties telegram, ObjectMapper json) {
-        return new DealNotifier(jdbc, outgoing, messages, telegram, json);
+                               TelegramProperties telegram, ObjectMapper json, DealCharts charts) {
+        return new DealNotifier(jdbc, outgoing, messages, telegram, json, charts);
     }
 
     /** Always there, so the prune route loads in every hub; its job is scheduled only where a sender runs. */

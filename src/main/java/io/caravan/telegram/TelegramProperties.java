@@ -3,6 +3,7 @@ package io.caravan.telegram;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -10,6 +11,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -31,6 +33,12 @@ import org.springframework.validation.annotation.Validated;
  *                      deleted daily by {@code telegram-history-prune}; pending messages are never pruned
  * @param limits        the send gate's budgets
  * @param bot           the subscriber bot's behaviour
+ * @param dealImage     the picture of a deal post: {@code chart} (the price-history chart; the product photo while
+ *                      the product has fewer than {@code chart.min-points} prices), {@code product} (Amazon's photo)
+ *                      or {@code both} (the chart, with a second button opening the product photo)
+ * @param dealImageByChannel per channel or group chat id (e.g. {@code [@deals_tr]: product}), overriding deal-image;
+ *                      subscribers' private chats get deal-image
+ * @param chart         the price-history chart
  */
 @Validated
 @ConfigurationProperties("caravan.telegram")
@@ -47,9 +55,33 @@ public record TelegramProperties(
         @NotNull @DefaultValue("10s") Duration timeout,
         @NotNull @DefaultValue("30d") Duration retention,
         @Valid @NotNull @DefaultValue Limits limits,
-        @Valid @NotNull @DefaultValue Bot bot) {
+        @Valid @NotNull @DefaultValue Bot bot,
+        @NotNull @DefaultValue("chart") DealImage dealImage,
+        Map<String, DealImage> dealImageByChannel,
+        @Valid @NotNull @DefaultValue Chart chart) {
 
     public enum Mode { polling, webhook }
+
+    public enum DealImage { product, chart, both }
+
+    public TelegramProperties {
+        dealImageByChannel = dealImageByChannel == null ? Map.of() : Map.copyOf(dealImageByChannel);
+    }
+
+    /** What a chat gets as a deal's picture, before looking at whether the product has enough history. */
+    public DealImage dealImageFor(String chatId) {
+        return dealImageByChannel.getOrDefault(chatId, dealImage);
+    }
+
+    /**
+     * @param days      how much history the chart shows and the context line may speak of
+     * @param minPoints a product with fewer known prices gets the product photo instead of a chart (a chart of one
+     *                  or two prices is a flat line that proves nothing)
+     */
+    public record Chart(
+            @Min(7) @Max(365) @DefaultValue("90") int days,
+            @Min(2) @DefaultValue("3") int minPoints) {
+    }
 
     /** The flow sends only with a token (or in dry run). */
     public boolean configured() {

@@ -77,6 +77,32 @@ class AmazonQuotaTest {
         assertThat(Duration.between(throttledAt, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
     }
 
+    /**
+     * A 429 with retryAfterSeconds pauses every call for that long plus one quiet window of the send log, then calls go
+     * at the full rate: not half of it for ten minutes, which turned one late packet into twenty minutes of half quota.
+     */
+    @Test
+    void aThrottlePausesForRetryAfterThenTheFullRateResumesAfterAQuietWindow() {
+        AmazonQuota quota = new AmazonQuota(jdbc, "cred-resume", 10, 1000, new SimpleMeterRegistry(), Clock.systemUTC());
+        quota.acquire("getItems");
+        Instant throttledAt = Instant.now();
+        quota.throttled(Duration.ofSeconds(1));
+        Duration window = SendLog.window(10, AmazonQuota.DEFAULT_SEND_MARGIN);
+        assertThat(quota.pausedUntil()).isAfterOrEqualTo(throttledAt.plusSeconds(1).plus(window))
+                .isBefore(throttledAt.plusSeconds(1).plus(window).plusMillis(500));
+
+        quota.acquire("getItems");
+        Instant resumed = Instant.now();
+        assertThat(resumed).as("nothing before retryAfterSeconds and the quiet window").isAfterOrEqualTo(throttledAt.plusSeconds(1).plus(window));
+        int sent = 1;
+        while (Duration.between(resumed, Instant.now()).compareTo(Duration.ofSeconds(2)) < 0) {
+            quota.acquire("getItems");
+            sent++;
+        }
+        // 10/s less the 10 % margin is 18 in two seconds; half the rate would be 9.
+        assertThat(sent).as("calls in the two seconds after the pause").isGreaterThanOrEqualTo(13);
+    }
+
     @Test
     void blocksGrantWhatIsLeftAcrossInstancesAndUnsentCallsComeBack() {
         AmazonQuota first = new AmazonQuota(jdbc, "cred-blocks", 100, 10, new SimpleMeterRegistry(), Clock.systemUTC());

@@ -59,7 +59,7 @@ class ClusterPaceTest {
             AmazonQuota quota = quota().sharedBy(new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
                     cluster, "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, meters));
             redis.stop();
-            List<Long> sent = send(List.of(quota), Duration.ofSeconds(3));
+            List<Long> sent = send(List.of(quota), Duration.ofSeconds(4));
             assertThat(maxPerSecond(sent)).as("half of 10/s with expected-instances 2").isLessThanOrEqualTo(5);
             assertThat(sent).hasSizeGreaterThanOrEqualTo(5);
             assertThat(meters.get("caravan.budget.fallback").tag("budget", "amazon").gauge().value()).isEqualTo(1.0);

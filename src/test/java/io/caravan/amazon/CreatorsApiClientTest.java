@@ -52,7 +52,7 @@ class CreatorsApiClientTest {
                 "amzn1.application-oa2-client.test", secret, "creatorsapi::default", "caravan-21", "www.amazon.com.tr",
                 1, 8640, Duration.ofSeconds(5), new AmazonProperties.Checks(Duration.ofMinutes(15), Duration.ofHours(6), 10, 60, 500, 8, Duration.ofMinutes(10)),
                 List.of(), new AmazonProperties.PriceHistory(Duration.ofDays(90)),
-                new AmazonProperties.Invalidate(List.of("products:{asin}"), List.of("deals:*"), List.of("deals")));
+                new AmazonProperties.Invalidate(List.of("products:{asin}"), List.of("deals:*"), List.of("deals")), 0.10);
     }
 
     private CreatorsApiClient client(String secret) {

@@ -20,7 +20,7 @@ class DevFakeCompatibilityTest {
             AmazonProperties base = CreatorsApiClientTest.settings(1, "dev-secret-123");
             AmazonProperties settings = new AmazonProperties(URI.create(fake.baseUrl()), URI.create(fake.baseUrl() + "/auth/o2/token"),
                     "dev-client", "dev-secret-123", base.scope(), "caravan-21", base.marketplace(), 1, 100, base.timeout(),
-                    base.checks(), List.of(), base.priceHistory(), base.invalidate());
+                    base.checks(), List.of(), base.priceHistory(), base.invalidate(), base.sendMargin());
             CreatorsApiClient client = new CreatorsApiClient(settings, new ObjectMapper(), Quota.UNLIMITED, new SimpleMeterRegistry());
 
             SearchResponse page = client.searchItems(FakeAmazon.CATEGORIES.get(0).browseNodeId(), null, 1);

@@ -56,7 +56,16 @@ class CacheInvalidationIT {
         listener.afterPropertiesSet();
         listener.start();
         try {
-            Thread.sleep(300); // the subscription is asynchronous
+            // The subscription is asynchronous: wait until a probe published on the channel comes back to us.
+            String probe = p + "subscribed";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            boolean subscribed = false;
+            while (!subscribed) {
+                assertThat(deadline - System.nanoTime()).as("time left for the listener's subscription to " + CacheInvalidator.CHANNEL).isPositive();
+                redis.convertAndSend(CacheInvalidator.CHANNEL, "{\"dataset\":\"" + probe + "\"}");
+                String text = notices.poll(200, TimeUnit.MILLISECONDS);
+                subscribed = text != null && json.readTree(text).path("dataset").asText().equals(probe);
+            }
             transactions.executeWithoutResult(status -> outbox.publish("dataset.changed", Map.of(
                     "dataset", p + "metabase.vendors",
                     "keys", List.of(p + "vendors:list"),

@@ -244,7 +244,7 @@ class ConsoleApiIT {
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(summary.get("checks").findValuesAsText("name")).contains("db", "redis", "camelHealth");
         assertThat(summary.get("metrics").findValuesAsText("name")).contains("caravan_outbox_pending", "caravan_outbox_dead_letters");
-        String prometheus = HttpClient.newHttpClient().send(request("/actuator/prometheus").build(), HttpResponse.BodyHandlers.ofString()).body();
+        String prometheus = HttpClient.newHttpClient().send(request("/actuator/prometheus").header("Authorization", "Bearer " + io.caravan.support.TestEnvironment.SCRAPE_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
         for (String name : summary.get("metrics").findValuesAsText("name")) {
             assertThat(prometheus).as("the console names metrics as Prometheus does").contains(name);
         }

@@ -88,7 +88,7 @@ class GeometryColumnsTest {
                 Duration.ofSeconds(2), Duration.ofSeconds(5), 1, Duration.ofMillis(10), 5, Duration.ofMinutes(1), 1_048_575, List.of());
         MetabaseProperties.Card card = new MetabaseProperties.Card("areas", 103, schema, null, MetabaseProperties.Mode.REPLACE,
                 List.of("area_id"), "0 0 9 * * ?", "Asia/Tehran", null, null, List.of("polygon"),
-                new MetabaseProperties.Invalidate(null, null, null), null, MetabaseProperties.Drift.FAIL, false, Duration.ofHours(26), true, null);
+                new MetabaseProperties.Invalidate(null, null, null), null, MetabaseProperties.Drift.FAIL, false, Duration.ofHours(26), true, null, null, null);
         try (MetabaseClient client = new MetabaseClient(settings)) {
             return new CardLoader(dataSource, new DataSourceTransactionManager(dataSource), client, settings.rowLimit())
                     .load(card, loaded -> { });

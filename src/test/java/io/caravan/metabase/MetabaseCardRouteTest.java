@@ -210,7 +210,7 @@ class MetabaseCardRouteTest {
         assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(route.getEndpoint().getEndpointUri() + route.getDescription())
                 .doesNotContain(API_KEY));
         java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                .newBuilder(java.net.URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                .newBuilder(java.net.URI.create("http://localhost:" + port + "/actuator/prometheus")).header("Authorization", "Bearer " + io.caravan.support.TestEnvironment.SCRAPE_TOKEN).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("routeId=\"metabase-routed\"").doesNotContain(API_KEY);
         assertThat(routes).doesNotContain(API_KEY);

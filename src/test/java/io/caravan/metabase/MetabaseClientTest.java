@@ -123,6 +123,6 @@ class MetabaseClientTest {
     private static MetabaseProperties.Card card(long id) {
         return new MetabaseProperties.Card("vendors", id, "metabase", null, MetabaseProperties.Mode.REPLACE, null, "0 0 9 * * ?",
                 "Asia/Tehran", null, null, null, new MetabaseProperties.Invalidate(null, null, null), null,
-                MetabaseProperties.Drift.FAIL, false, Duration.ofHours(26), true, null);
+                MetabaseProperties.Drift.FAIL, false, Duration.ofHours(26), true, null, null, null);
     }
 }

@@ -2,7 +2,6 @@ package io.caravan.metabase;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -161,7 +160,9 @@ class MetabaseSyncIT {
                 + " ORDER BY id DESC LIMIT 1", String.class)).contains("\"keys\": [\"" + TARGET + ":edge\"]", "\"rows\": 4");
         metabase.verify(postRequestedFor(urlEqualTo("/api/card/201/query/csv"))
                 .withHeader("x-api-key", equalTo(API_KEY))
-                .withRequestBody(equalToJson("{\"format_rows\": false, \"parameters\": []}")));
+                .withHeader("Content-Type", com.github.tomakehurst.wiremock.client.WireMock.containing("application/x-www-form-urlencoded"))
+                .withFormParam("format_rows", equalTo("false"))
+                .withFormParam("parameters", equalTo("[]")));
     }
 
     @Test
@@ -339,7 +340,7 @@ class MetabaseSyncIT {
 
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
-                + "/actuator/prometheus")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                + "/actuator/prometheus")).header("Authorization", "Bearer " + io.caravan.support.TestEnvironment.SCRAPE_TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         double freshAge = metrics.lines().filter(l -> l.startsWith("caravan_dataset_age_seconds{") && l.contains("dataset=\"metabase.fresh\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
         assertThat(freshAge).isBetween(0.0, 60.0);

@@ -61,7 +61,11 @@ class OperatorApiIT {
         JsonNode components = json.readTree(health.body()).get("components");
         assertThat(components.fieldNames()).toIterable().contains("db", "redis", "camelHealth");
         assertThat(call("GET", "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
-        assertThat(call("GET", "/actuator/prometheus", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/actuator/prometheus", null).statusCode()).as("closed without a token").isEqualTo(401);
+        assertThat(call("GET", "/actuator/prometheus", io.caravan.support.TestEnvironment.SCRAPE_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/actuator/prometheus", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/jobs", io.caravan.support.TestEnvironment.SCRAPE_TOKEN).statusCode())
+                .as("the scrape token opens nothing else").isEqualTo(401);
         assertThat(health.body()).doesNotContain(ADMIN_TOKEN);
     }
 
@@ -95,7 +99,7 @@ class OperatorApiIT {
         JsonNode job = find(json.readTree(call("GET", "/api/jobs", ADMIN_TOKEN).body()), "heartbeat");
         assertThat(job.get("lastRun").get("id").asLong()).isEqualTo(runId);
 
-        String metrics = call("GET", "/actuator/prometheus", null).body();
+        String metrics = call("GET", "/actuator/prometheus", io.caravan.support.TestEnvironment.SCRAPE_TOKEN).body();
         assertThat(metrics).contains("caravan_job_runs_total{application=\"caravan\",job=\"heartbeat\",status=\"succeeded\"}");
         assertThat(metrics).contains("caravan_job_duration_seconds_count{application=\"caravan\",job=\"heartbeat\",status=\"succeeded\"}");
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -61,7 +62,13 @@ class RouteFileJobIT {
                     "trigger = 'schedule' AND status = 'succeeded' AND rows = 3 AND scheduled_for IS NOT NULL") >= 2);
 
             assertThat(call(base, "POST", "/api/jobs/engineers-tick/pause").statusCode()).isEqualTo(200);
-            Thread.sleep(1500); // a fire already past the pause check may still finish
+            // A fire already past the pause check may still finish: wait until nothing runs and the count has held.
+            AtomicLong seen = new AtomicLong(-1);
+            await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        long now = count(jdbc, "true");
+                        return count(jdbc, "status = 'running'") == 0 && seen.getAndSet(now) == now;
+                    });
             long whilePaused = count(jdbc, "true");
             Thread.sleep(2500);
             assertThat(count(jdbc, "true")).as("runs while paused").isEqualTo(whilePaused);

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,7 +37,13 @@ class ScheduledJobsIT {
             assertThat(runs("rows = 1 AND scheduled_for IS NOT NULL AND finished_at >= started_at")).isGreaterThanOrEqualTo(2);
 
             hub.getBean(JobStateRepository.class).setPaused("tick", true, "test");
-            Thread.sleep(1500); // a fire already past its pause check may still finish
+            // A fire already past its pause check may still finish: wait until nothing runs and the count has held.
+            AtomicLong seen = new AtomicLong(-1);
+            await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        long now = runs("true");
+                        return runs("status = 'running'") == 0 && seen.getAndSet(now) == now;
+                    });
             long whilePaused = runs("true");
             Thread.sleep(3000);
             assertThat(runs("true")).as("runs while paused").isEqualTo(whilePaused);

@@ -1,5 +1,6 @@
 package io.caravan.support;
 
+import io.caravan.CaravanApplication;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,17 +43,33 @@ public final class HubProcess implements AutoCloseable {
 
     /** Starts the hub and waits (at most {@code timeout}) until it is ready. */
     public static HubProcess start(String name, String schema, Map<String, Object> extra, Duration timeout) throws IOException {
+        return launch(name, schema, extra, timeout, List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k", "-Xmx384m",
+                "-cp", System.getProperty("java.class.path"),
+                CaravanApplication.class.getName(), "--context.initializer.classes=" + TestJvmWatch.class.getName()));
+    }
+
+    /**
+     * The packaged hub ({@code java -jar}) on the given JDK, as an operator runs it: production class path only.
+     * Unlike {@link #start} nothing ends it with this JVM but {@link #close()} (and a shutdown hook of this JVM).
+     */
+    public static HubProcess startJar(String name, String schema, Map<String, Object> extra, Path javaHome, Path jar,
+                                      Duration timeout) throws IOException {
+        HubProcess hub = launch(name, schema, extra, timeout, List.of(javaHome.resolve("bin").resolve("java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-jar", jar.toString()));
+        Runtime.getRuntime().addShutdownHook(new Thread(hub.process::destroyForcibly));
+        return hub;
+    }
+
+    private static HubProcess launch(String name, String schema, Map<String, Object> extra, Duration timeout,
+                                     List<String> javaAndMain) throws IOException {
         Map<String, Object> properties = new HashMap<>(TestEnvironment.hubProperties(schema));
         properties.put("caravan.instance-name", name);
         properties.putAll(extra);
         int port = EmbeddedServices.freePort();
         properties.put("server.port", String.valueOf(port));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k", "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"),
-                io.caravan.CaravanApplication.class.getName(),
-                "--context.initializer.classes=" + TestJvmWatch.class.getName()));
+        List<String> command = new ArrayList<>(javaAndMain);
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         Path dir = Path.of("target", "hub-processes");
         Files.createDirectories(dir);

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestEnvironment {
 
     public static final String ADMIN_TOKEN = "test-admin-token-7f3c9a1e5b";
+    /** What tests scrape /actuator/prometheus with (caravan.metrics.scrape-token), as Prometheus does. */
+    public static final String SCRAPE_TOKEN = "test-scrape-token-2b8e41d0c6";
 
     private static final EmbeddedServices.Mode MODE = EmbeddedServices.mode();
     private static final EmbeddedPostgres EMBEDDED_PG = embeddedPostgres();
@@ -136,6 +138,7 @@ public final class TestEnvironment {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("caravan.db.schema", schema);
         properties.put("caravan.admin.token", ADMIN_TOKEN);
+        properties.put("caravan.metrics.scrape-token", SCRAPE_TOKEN);
         properties.put("caravan.instance-name", "test-" + schema);
         properties.put("spring.datasource.url", jdbcUrl(schema));
         properties.put("spring.datasource.username", PG_USER);

@@ -5,19 +5,16 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Started in a {@link HubProcess} through {@code context.initializer.classes}: a watch on standard input, which the
+ * Added to every {@link HubProcess} ({@code --context.initializer.classes}): a watch on standard input, which the
  * test JVM holds open for as long as it lives. When it ends — however it ends, a surefire timeout's kill included —
- * the pipe closes and the hub goes with it, so no orphaned hub keeps sending on a shared machine. An initializer, not
- * a main class: the only main on the test class path is dev mode's ({@code ./mvnw spring-boot:test-run} finds it by
- * searching, see {@code MainClassesTest}).
+ * the pipe closes and the hub goes with it, so no orphaned hub keeps sending on a shared machine. An initializer
+ * rather than a main class of its own: the test classes keep {@code dev.caravan.DevCaravan} as their only main class,
+ * which {@code ./mvnw spring-boot:test-run} needs.
  */
 public final class TestJvmWatch implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        if (context.getParent() != null) {
-            return;
-        }
         Thread watch = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {

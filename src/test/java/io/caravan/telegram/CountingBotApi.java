@@ -47,6 +47,7 @@ final class CountingBotApi implements AutoCloseable {
     private final Map<String, Deque<Long>> chatLogs = new HashMap<>();
     private final List<Received> accepted = new ArrayList<>();
     private final AtomicLong overLimit = new AtomicLong();
+    private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong messageIds = new AtomicLong(1000);
     private final Map<String, Long> slowHubs = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -69,7 +70,13 @@ final class CountingBotApi implements AutoCloseable {
                 hub = named.group(1);
                 path = named.group(2);
             }
-            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            boolean upload = dev.caravan.Multipart.is(contentType);
+            JsonNode body = upload ? fields(dev.caravan.Multipart.parse(contentType, raw)) : JSON.readTree(raw);
+            if (upload) {
+                uploads.incrementAndGet();
+            }
             int status;
             String answer;
             if (!path.startsWith(prefix)) {
@@ -111,6 +118,18 @@ final class CountingBotApi implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** A multipart request's text fields as a JSON body (what the limits and markers look at). */
+    private static JsonNode fields(Map<String, dev.caravan.Multipart.Part> parts) {
+        var body = JSON.createObjectNode();
+        parts.values().stream().filter(p -> p.filename() == null).forEach(p -> body.put(p.name(), p.text()));
+        return body;
+    }
+
+    /** Multipart requests (chart uploads) received. */
+    long uploads() {
+        return uploads.get();
     }
 
     /** Sliding windows over arrival times: at most count requests in any window, overall and per chat. */

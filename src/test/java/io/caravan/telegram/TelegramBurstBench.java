@@ -36,6 +36,7 @@ class TelegramBurstBench {
         int groupPerMinute = Integer.getInteger("bench.group-per-minute", 600);
         double privateRate = Double.parseDouble(System.getProperty("bench.private-per-second", "1"));
         int trickle = Integer.getInteger("bench.trickle-deals", 30);
+        boolean charts = Boolean.parseBoolean(System.getProperty("bench.charts", "true"));
         SendGate.Budget global = SendGate.Budget.perSecond(globalRate);
         SendGate.Budget group = SendGate.Budget.perMinute(groupPerMinute);
         SendGate.Budget privateChat = SendGate.Budget.perSecond(privateRate);
@@ -50,6 +51,7 @@ class TelegramBurstBench {
                      "caravan.telegram.limits.per-private-chat-per-second", String.valueOf(privateRate),
                      "caravan.telegram.bot.max-messages-per-user-per-day", String.valueOf(cap),
                      "caravan.outbox.workers", "4",
+                     "caravan.telegram.deal-image", charts ? "chart" : "product",
                      "logging.level.io.caravan", "WARN"))) {
             JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
             TelegramFixtures fixtures = new TelegramFixtures(hub);
@@ -60,6 +62,19 @@ class TelegramBurstBench {
             }
             for (int s = 0; s < subscribers; s++) {
                 fixtures.subscriber(70_000 + s, categories.get(s % 3), null);
+            }
+
+            if (charts) {
+                // Every deal's product has 60 days of history (5 prices), so every deal gets a chart.
+                jdbc.update("""
+                        INSERT INTO products (asin, marketplace, title, created_at)
+                        SELECT 'B0' || d, 'www.amazon.com.tr', 'Deal #' || d, now() - interval '61 days' FROM generate_series(0, ?) d""",
+                        deals - 1);
+                jdbc.update("""
+                        INSERT INTO price_history (asin, marketplace, observed_at, price, currency, availability)
+                        SELECT 'B0' || d, 'www.amazon.com.tr', now() - (60 - 12 * k) * interval '1 day',
+                               1000 + 150 * ((d + k) % 4), 'TRY', 'IN_STOCK'
+                        FROM generate_series(0, ?) d, generate_series(0, 4) k""", deals - 1);
             }
 
             // Phase 1: the burst, committed at once as the price checks would after a big batch.
@@ -100,6 +115,14 @@ class TelegramBurstBench {
             System.out.printf("delivered         %d messages in %.1f s = %.1f msg/s (allowed %.1f msg/s; fastest possible %.1f s)%n",
                     accepted.size(), seconds, accepted.size() / seconds, globalRate, bound);
             System.out.printf("queued            all events turned into messages after %.1f s%n", queuedAfter);
+            System.out.printf("ratio             %.1f %% of the fastest the limits allow (target >= 95 %%)%n", 100 * bound / seconds);
+            Map<String, Object> rendered = jdbc.queryForMap("""
+                    SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY render_ms) AS p50,
+                           percentile_cont(0.99) WITHIN GROUP (ORDER BY render_ms) AS p99, max(render_ms) AS max_ms,
+                           round(avg(octet_length(png))) AS bytes, max(octet_length(png)) AS max_bytes FROM telegram_charts""");
+            System.out.printf("charts            %s (%d deals): %s rendered, %d uploaded; render p50 %s ms, p99 %s ms, max %s ms; "
+                            + "PNG avg %s bytes, max %s%n", charts ? "on" : "off", deals, rendered.get("n"), telegram.uploads(),
+                    rendered.get("p50"), rendered.get("p99"), rendered.get("max_ms"), rendered.get("bytes"), rendered.get("max_bytes"));
             System.out.printf("over-limit        %d (must be 0)%n", telegram.overLimit());
             System.out.printf("lost              %d (must be 0)%n", lost);
             System.out.printf("duplicated        %d (must be 0)%n", duplicated);

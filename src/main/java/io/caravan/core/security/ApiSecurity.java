@@ -48,7 +48,9 @@ import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Health and Prometheus are open (load balancers and scrapers have no token); everything else needs the admin token,
+ * Health is open (load balancers have no token). {@code /actuator/prometheus} needs the admin token or the scrape
+ * token ({@code caravan.metrics.scrape-token}, which opens nothing else), unless {@code caravan.metrics.open-scrape}
+ * leaves it open (dev mode): its tags name routes, endpoints and cards. Everything else needs the admin token,
  * given one of two ways:
  * <ul>
  *   <li>{@code Authorization: Bearer <caravan.admin.token>} on every request (scripts, curl): stateless, no session,
@@ -64,6 +66,7 @@ public class ApiSecurity {
 
     public static final String SIGN_IN = "/console/sign-in";
     public static final String SIGN_OUT = "/console/sign-out";
+    public static final String PROMETHEUS = "/actuator/prometheus";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     @Bean
@@ -81,13 +84,23 @@ public class ApiSecurity {
         return new AdminToken(properties.admin().token());
     }
 
+    /** The token a Prometheus scraper sends; opens /actuator/prometheus only. Empty: none. */
+    @Bean
+    ScrapeToken scrapeToken(CaravanProperties properties) {
+        String token = properties.metrics().scrapeToken();
+        return new ScrapeToken(new AdminToken(token == null ? "" : token), properties.metrics().openScrape());
+    }
+
+    public record ScrapeToken(AdminToken token, boolean open) {
+    }
+
     /**
      * Requests that carry an {@code Authorization} header: stateless as they always were. A console session cookie
      * sent along is not even read, so a wrong bearer token is refused whatever else comes with it.
      */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE - 10)
-    SecurityFilterChain apiFilterChain(HttpSecurity http, AdminToken token, ObjectMapper json,
+    SecurityFilterChain apiFilterChain(HttpSecurity http, AdminToken token, ScrapeToken scrape, ObjectMapper json,
                                        ApplicationAvailability availability) throws Exception {
         return http
                 .securityMatcher(request -> request.getHeader(HttpHeaders.AUTHORIZATION) != null)
@@ -96,9 +109,9 @@ public class ApiSecurity {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new BearerTokenFilter(token), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(token, scrape.token()), AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new NotReadyGate(availability, json), AuthorizationFilter.class)
-                .authorizeHttpRequests(ApiSecurity::authorize)
+                .authorizeHttpRequests(auth -> authorize(auth, scrape.open()))
                 .headers(ApiSecurity::headers)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> unauthorized(request, response, json))
@@ -155,13 +168,15 @@ public class ApiSecurity {
     /** Everything else: the console's session (or nothing), with CSRF protection on every change. */
     @Bean
     SecurityFilterChain consoleFilterChain(HttpSecurity http, ObjectMapper json, CsrfTokenRepository csrfTokens,
-                                           SecurityContextRepository contexts, ApplicationAvailability availability)
+                                           SecurityContextRepository contexts, ApplicationAvailability availability,
+                                           ScrapeToken scrape)
             throws Exception {
         LoginUrlAuthenticationEntryPoint signIn = new LoginUrlAuthenticationEntryPoint(SIGN_IN);
         return http
                 // A change needs the CSRF token only where a session could vouch for it (and on the sign-in form):
                 // without one, a POST is simply unauthenticated and gets the API's 401, as before.
-                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).requireCsrfProtectionMatcher(request ->
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(new MalformedCsrfTokens())
+                        .requireCsrfProtectionMatcher(request ->
                         !SAFE_METHODS.contains(request.getMethod())
                                 && (request.getSession(false) != null || SIGN_IN.equals(pathOf(request)))))
                 .httpBasic(basic -> basic.disable())
@@ -176,7 +191,8 @@ public class ApiSecurity {
                 .requestCache(cache -> cache.disable())
                 // The console's buttons call the same /api/** as curl: no work is taken before the hub is ready.
                 .addFilterAfter(new NotReadyGate(availability, json), AuthorizationFilter.class)
-                .authorizeHttpRequests(auth -> authorize(auth.requestMatchers(SIGN_IN, "/console/console.css", "/favicon.ico").permitAll()))
+                .authorizeHttpRequests(auth -> authorize(auth.requestMatchers(SIGN_IN, "/console/console.css", "/favicon.ico").permitAll(),
+                        scrape.open()))
                 .headers(ApiSecurity::headers)
                 .exceptionHandling(errors -> errors
                         // A person opening the console without a session goes to the sign-in form; the API answers JSON.
@@ -192,10 +208,14 @@ public class ApiSecurity {
     }
 
     private static void authorize(
-            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry auth) {
-        auth.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
-                .requestMatchers("/error").permitAll()
-                .anyRequest().authenticated();
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry auth, boolean openScrape) {
+        auth.requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                .requestMatchers("/error").permitAll();
+        if (openScrape) {
+            auth.requestMatchers(PROMETHEUS).permitAll();
+        }
+        // The scrape token authenticates only on PROMETHEUS (BearerTokenFilter), so 'authenticated' elsewhere is the operator.
+        auth.anyRequest().authenticated();
     }
 
     private static void headers(HeadersConfigurer<HttpSecurity> headers) {
@@ -268,9 +288,11 @@ public class ApiSecurity {
     static final class BearerTokenFilter extends OncePerRequestFilter {
 
         private final AdminToken token;
+        private final AdminToken scrape;
 
-        BearerTokenFilter(AdminToken token) {
+        BearerTokenFilter(AdminToken token, AdminToken scrape) {
             this.token = token;
+            this.scrape = scrape;
         }
 
         @Override
@@ -278,9 +300,14 @@ public class ApiSecurity {
                 throws ServletException, IOException {
             String header = request.getHeader(HttpHeaders.AUTHORIZATION);
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                if (token.matches(header.substring(7))) {
+                String given = header.substring(7);
+                Authentication who = token.matches(given) ? AdminToken.operator()
+                        : PROMETHEUS.equals(pathOf(request)) && scrape.matches(given)
+                        ? UsernamePasswordAuthenticationToken.authenticated("scraper", null, List.of(new SimpleGrantedAuthority("ROLE_SCRAPER")))
+                        : null;
+                if (who != null) {
                     SecurityContext context = SecurityContextHolder.createEmptyContext();
-                    context.setAuthentication(AdminToken.operator());
+                    context.setAuthentication(who);
                     SecurityContextHolder.setContext(context);
                 }
             }

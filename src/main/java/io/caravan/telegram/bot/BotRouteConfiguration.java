@@ -3,6 +3,7 @@ package io.caravan.telegram.bot;
 import io.caravan.amazon.AmazonProperties;
 import io.caravan.telegram.gate.TelegramOutgoing;
 import io.caravan.telegram.TelegramProperties;
+import io.caravan.telegram.chart.DealCharts;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,7 +43,13 @@ public class BotRouteConfiguration {
     }
 
     @Bean
-    WatchCommands botWatches(JdbcTemplate jdbc, BotReplies replies, TelegramProperties telegram, AmazonProperties amazon) {
-        return new WatchCommands(jdbc, replies, telegram.bot().trackPriority(), amazon.marketplace());
+    HistoryCommands botHistory(JdbcTemplate jdbc, BotReplies replies, DealCharts charts, AmazonProperties amazon) {
+        return new HistoryCommands(jdbc, replies, charts, amazon.marketplace());
+    }
+
+    @Bean
+    WatchCommands botWatches(JdbcTemplate jdbc, BotReplies replies, TelegramProperties telegram, AmazonProperties amazon,
+                             HistoryCommands history) {
+        return new WatchCommands(jdbc, replies, telegram.bot().trackPriority(), amazon.marketplace(), history);
     }
 }

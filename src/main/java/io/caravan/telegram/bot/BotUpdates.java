@@ -39,7 +39,7 @@ public class BotUpdates {
 
     public static final String OFFSET_KEY = "updates.offset";
     static final Set<String> COMMANDS = Set.of("start", "help", "categories", "subscribe", "unsubscribe",
-            "track", "untrack", "list", "stop");
+            "track", "untrack", "history", "list", "stop");
     /** Commands a stopped subscriber may still use: the way back, and what the bot can do. */
     private static final Set<String> WHILE_STOPPED = Set.of("start", "help", "stop");
     private static final Logger LOG = LoggerFactory.getLogger(BotUpdates.class);

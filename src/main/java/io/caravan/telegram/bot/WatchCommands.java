@@ -22,8 +22,11 @@ public class WatchCommands {
     private final BotReplies replies;
     private final int trackPriority;
     private final String defaultMarketplace;
+    private final HistoryCommands history;
 
-    public WatchCommands(JdbcTemplate jdbc, BotReplies replies, int trackPriority, String defaultMarketplace) {
+    public WatchCommands(JdbcTemplate jdbc, BotReplies replies, int trackPriority, String defaultMarketplace,
+                         HistoryCommands history) {
+        this.history = history;
         this.jdbc = jdbc;
         this.replies = replies;
         this.trackPriority = trackPriority;
@@ -34,7 +37,7 @@ public class WatchCommands {
     public void track(BotUpdate update) {
         Language language = update.language();
         BotCommand command = BotUpdates.command(update);
-        Optional<ProductRef> product = productArgument(update, command, Key.TRACK_USAGE);
+        Optional<ProductRef> product = productArgument(replies, update, command, Key.TRACK_USAGE, defaultMarketplace);
         if (product.isEmpty()) {
             return;
         }
@@ -57,16 +60,20 @@ public class WatchCommands {
                 INSERT INTO watches (chat_id, asin, marketplace, target_price) VALUES (?, ?, ?, ?)
                 ON CONFLICT (chat_id, asin, marketplace) DO UPDATE SET target_price = EXCLUDED.target_price, active = TRUE""",
                 update.chatId(), ref.asin(), ref.marketplace(), target);
-        replies.reply(update, target == null
+        String answer = target == null
                 ? text(language, Key.TRACKING, ref.asin(), ref.marketplace(), ref.asin())
-                : text(language, Key.TRACKING_TARGET, ref.asin(), ref.marketplace(), Amounts.priceText(target)));
+                : text(language, Key.TRACKING_TARGET, ref.asin(), ref.marketplace(), Amounts.priceText(target));
+        // Once the product has history, the answer comes with its chart and context line.
+        if (!history.replyWithChart(update, ref, answer)) {
+            replies.reply(update, answer);
+        }
     }
 
     /** /untrack &lt;ASIN or link&gt;: a bare ASIN ends the watch on any marketplace, a link on its own. */
     public void untrack(BotUpdate update) {
         Language language = update.language();
         BotCommand command = BotUpdates.command(update);
-        Optional<ProductRef> product = productArgument(update, command, Key.UNTRACK_USAGE);
+        Optional<ProductRef> product = productArgument(replies, update, command, Key.UNTRACK_USAGE, defaultMarketplace);
         if (product.isEmpty()) {
             return;
         }
@@ -81,7 +88,8 @@ public class WatchCommands {
     }
 
     /** The command's product (an ASIN or a link); empty after replying with the usage or why it is not one. */
-    private Optional<ProductRef> productArgument(BotUpdate update, BotCommand command, Key usage) {
+    static Optional<ProductRef> productArgument(BotReplies replies, BotUpdate update, BotCommand command, Key usage,
+                                                String defaultMarketplace) {
         if (command.arg(0) == null) {
             replies.reply(update, text(update.language(), usage));
             return Optional.empty();

@@ -133,7 +133,21 @@ public class Delivery {
                 body.put("message_id", post.messageId());
             }
         }
-        if ("sendPhoto".equals(method) && row.dealId() != null) {
+        byte[] upload = null;
+        long chartId = body.path(ChartPayload.CHART).asLong(0);
+        if ("sendPhoto".equals(method) && chartId != 0) {
+            // Locked: while one sender uploads the chart, the deal's other sends wait here for its file_id.
+            DeliveryRecords.Chart chart = records.lockChart(chartId);
+            if (chart == null || chart.failed() != null) {
+                fallBack(row, chart == null ? "the deal's chart is gone" : "the chart was refused: " + chart.failed());
+                return;
+            }
+            if (chart.fileId() != null) {
+                body.put("photo", chart.fileId());
+            } else {
+                upload = chart.png();
+            }
+        } else if ("sendPhoto".equals(method) && row.dealId() != null) {
             // Telegram fetched this photo once already: its file_id is faster and saves it another download.
             String fileId = records.photoFileId(row.dealId());
             if (fileId != null) {
@@ -152,19 +166,42 @@ public class Delivery {
             reply = BotApiReply.ok(null);
         } else {
             called[0] = true;
-            reply = api.call(method, toMap(body));
+            reply = upload == null ? api.call(method, toMap(body))
+                    : api.upload(method, toMap(body), "photo", "chart-" + chartId + ".png", "image/png", upload);
         }
-        apply(row, chatId, method, post, reply);
+        boolean chart = row.payload().has(ChartPayload.CHART);
+        if (upload != null && !properties.dryRun()) {
+            BotApiReply.Outcome outcome = reply.outcome();
+            if (outcome == BotApiReply.Outcome.OK) {
+                records.chartUploaded(chartId, DeliveryRecords.fileId(reply.result()));
+            } else if (outcome == BotApiReply.Outcome.FAILED || outcome == BotApiReply.Outcome.BAD_PHOTO) {
+                // 413 (too large) or a 400 about the file: no chat gets this chart; this post and the others go
+                // with the product photo or as text, so the deal is not lost.
+                records.chartRefused(chartId, reply.summary());
+                LOG.warn("Telegram refused chart {} of deal {} ({}); its posts use the product photo or text",
+                        chartId, row.dealId(), reply.summary());
+                fallBack(row, reply.summary());
+                count(method, "chart_refused");
+                return;
+            }
+        }
+        apply(row, chatId, method, post, reply, chart);
     }
 
-    private void apply(Row row, String chatId, String method, Post post, BotApiReply reply) {
+    /** A chart post without its chart: the product photo it carries, else the caption as a text message. */
+    private void fallBack(Row row, String why) {
+        ObjectNode payload = row.payload().deepCopy();
+        records.rewrite(row, ChartPayload.withoutChart(payload), payload, why);
+    }
+
+    private void apply(Row row, String chatId, String method, Post post, BotApiReply reply, boolean chart) {
         BotApiReply.Outcome outcome = properties.dryRun() ? BotApiReply.Outcome.OK : reply.outcome();
         switch (outcome) {
             case OK, NOT_MODIFIED -> {
                 if (post != null) {
                     records.postEdited(post);
                 } else if (method.equals("sendPhoto") || method.equals("sendMessage")) {
-                    records.recordPost(row, chatId, method, reply.result());
+                    records.recordPost(row, chatId, method, reply.result(), chart);
                 }
                 records.finish(row, "sent", null);
                 count(method, properties.dryRun() ? "dry_run" : outcome == BotApiReply.Outcome.OK ? "sent" : "not_modified");
@@ -218,6 +255,11 @@ public class Delivery {
                 count(method, "bad_html");
             }
             case BAD_PHOTO -> {
+                if (chart) {
+                    fallBack(row, reply.summary()); // a chart's file_id Telegram no longer knows
+                    count(method, "bad_photo");
+                    return;
+                }
                 ObjectNode text = row.payload().deepCopy();
                 text.put("text", text.path("caption").asText(""));
                 text.remove("caption");

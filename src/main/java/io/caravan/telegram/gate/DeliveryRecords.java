@@ -119,11 +119,36 @@ final class DeliveryRecords {
                 ORDER BY id LIMIT 1""", rs -> rs.next() ? rs.getString(1) : null, dealId);
     }
 
-    void recordPost(Row row, String chatId, String method, JsonNode result) {
+    /** A deal's chart, its row locked until the delivery commits: the first sender uploads, the others wait for its file_id. */
+    record Chart(byte[] png, String fileId, String failed) {
+    }
+
+    /** The chart, locked; null when there is none (pruned). */
+    Chart lockChart(long chartId) {
+        return jdbc.query("SELECT png, file_id, failed FROM telegram_charts WHERE id = ? FOR UPDATE",
+                rs -> rs.next() ? new Chart(rs.getBytes(1), rs.getString(2), rs.getString(3)) : null, chartId);
+    }
+
+    void chartUploaded(long chartId, String fileId) {
+        jdbc.update("UPDATE telegram_charts SET file_id = ? WHERE id = ?", fileId, chartId);
+    }
+
+    void chartRefused(long chartId, String why) {
+        jdbc.update("UPDATE telegram_charts SET failed = ? WHERE id = ?", Secrets.redact(why), chartId);
+    }
+
+    /** The largest size's file_id of a sendPhoto answer, or null. */
+    static String fileId(JsonNode result) {
+        JsonNode photos = result == null ? null : result.get("photo");
+        return photos != null && photos.isArray() && !photos.isEmpty()
+                ? photos.get(photos.size() - 1).path("file_id").asText(null) : null;
+    }
+
+    /** @param chart the photo was the deal's chart: its file_id is kept in telegram_charts, not offered as the product photo's */
+    void recordPost(Row row, String chatId, String method, JsonNode result, boolean chart) {
         JsonNode photos = result == null ? null : result.get("photo");
         String kind = method.equals("sendPhoto") && (result == null || photos != null) ? "photo" : "text";
-        String fileId = photos != null && photos.isArray() && !photos.isEmpty()
-                ? photos.get(photos.size() - 1).path("file_id").asText(null) : null;
+        String fileId = chart ? null : fileId(result);
         Long messageId = result != null && result.hasNonNull("message_id") ? result.get("message_id").asLong() : null;
         jdbc.update("""
                 INSERT INTO telegram_posts (outgoing_id, event_id, chat_id, message_id, kind, deal_id, photo_file_id, dry_run)

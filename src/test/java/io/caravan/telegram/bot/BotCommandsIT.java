@@ -122,6 +122,7 @@ class BotCommandsIT {
             /unsubscribe <category> – no more deals of a category
             /track <ASIN or Amazon link> [target price] – tell me when a product gets cheaper
             /untrack <ASIN> – stop tracking a product
+            /history <ASIN or Amazon link> – a product's price chart
             /list – your subscriptions and tracked products
             /stop – no more messages (/start to come back)""";
     private static final String HELP_TR = """
@@ -131,6 +132,7 @@ class BotCommandsIT {
             /unsubscribe <kategori> – bir kategorinin fırsatlarını artık gönderme
             /track <ASIN veya Amazon bağlantısı> [hedef fiyat] – ürün ucuzlayınca haber ver
             /untrack <ASIN> – ürünü takip etmeyi bırak
+            /history <ASIN veya Amazon bağlantısı> – ürünün fiyat grafiği
             /list – aboneliklerin ve takip ettiğin ürünler
             /stop – artık mesaj gönderme (geri dönmek için /start)""";
 
@@ -277,6 +279,63 @@ class BotCommandsIT {
                 .isEqualTo("Tracking B0CHWRXH8B on www.amazon.com.tr. I'll tell you when the price drops to 3999.50 or below.");
         assertThat(jdbc.queryForObject("SELECT target_price::text FROM watches WHERE chat_id = ? AND asin = 'B0CHWRXH8B'", String.class, en))
                 .isEqualTo("3999.50");
+    }
+
+    /** A product tracked for 60 days: 1199.90, then 1099.90, now 899.90 (since 10 minutes). */
+    private void productWithHistory(String asin) {
+        jdbc.update("""
+                INSERT INTO products (asin, marketplace, title, url, current_price, currency, created_at)
+                VALUES (?, 'www.amazon.com.tr', 'Çaydanlık', 'https://www.amazon.com.tr/dp/' || ?, 899.90, 'TRY',
+                        now() - interval '60 days 1 hour')""", asin, asin);
+        jdbc.update("""
+                INSERT INTO price_history (asin, marketplace, observed_at, price, currency, availability) VALUES
+                    (?, 'www.amazon.com.tr', now() - interval '60 days 1 hour', 1199.90, 'TRY', 'IN_STOCK'),
+                    (?, 'www.amazon.com.tr', now() - interval '30 days', 1099.90, 'TRY', 'IN_STOCK'),
+                    (?, 'www.amazon.com.tr', now() - interval '10 minutes', 899.90, 'TRY', 'IN_STOCK')""", asin, asin, asin);
+    }
+
+    @Test
+    void historyOfATrackedProductIsItsChartWithTheContextLine() {
+        productWithHistory("B0HIST0001");
+        List<Sent> en = deliver(message(newChat(), "en", "/history https://www.amazon.com.tr/dp/B0HIST0001?th=1"));
+        assertThat(en).hasSize(1);
+        assertThat(en.get(0).method()).isEqualTo("sendPhoto");
+        assertThat(en.get(0).payload().path("caption").asText())
+                .isEqualTo("Çaydanlık – now 899.90 TRY\n📊 Lowest price since tracking began 60 days ago");
+        long chart = en.get(0).payload().path("_chart").asLong();
+        byte[] png = jdbc.queryForObject("SELECT png FROM telegram_charts WHERE id = ? AND deal_id IS NULL", byte[].class, chart);
+        assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+
+        List<Sent> tr = deliver(message(newChat(), "tr", "/history B0HIST0001"));
+        assertThat(tr.get(0).payload().path("caption").asText())
+                .isEqualTo("Çaydanlık – şimdi 899.90 TRY\n📊 60 gün önce takip başladığından beri en düşük fiyat");
+    }
+
+    @Test
+    void historyOfUntrackedMalformedAndYoungProducts() {
+        long en = newChat();
+        assertThat(say(en, "en", "/history B0UNTRACK1")).isEqualTo(
+                "I don't track B0UNTRACK1 yet, so I have no price history for it. /track B0UNTRACK1 starts tracking it.");
+        assertThat(say(newChat(), "tr", "/history B0UNTRACK1")).isEqualTo(
+                "B0UNTRACK1 ürününü henüz takip etmiyorum, fiyat geçmişi yok. /track B0UNTRACK1 ile takibi başlatabilirsin.");
+        assertThat(say(en, "en", "/history HELLOWORLD")).startsWith("\"HELLOWORLD\" is not an ASIN or an Amazon product link.");
+        assertThat(say(en, "en", "/history")).isEqualTo("Usage: /history <ASIN or Amazon link>, e.g. /history B08N5WRWNW");
+        jdbc.update("INSERT INTO products (asin, marketplace, current_price, currency) VALUES ('B0YOUNG001', 'www.amazon.com.tr', 50, 'TRY')");
+        jdbc.update("""
+                INSERT INTO price_history (asin, marketplace, observed_at, price, currency)
+                VALUES ('B0YOUNG001', 'www.amazon.com.tr', now() - interval '1 hour', 50, 'TRY')""");
+        assertThat(say(en, "en", "/history B0YOUNG001")).isEqualTo(
+                "B0YOUNG001 is tracked, but I have seen only 1 price(s) so far; the chart comes once there are 3.");
+    }
+
+    @Test
+    void trackAnswersWithTheChartOnceTheProductHasHistory() {
+        productWithHistory("B0HIST0002");
+        List<Sent> sent = deliver(message(newChat(), "en", "/track B0HIST0002 850"));
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).method()).isEqualTo("sendPhoto");
+        assertThat(sent.get(0).payload().path("caption").asText()).isEqualTo("Tracking B0HIST0002 on www.amazon.com.tr. "
+                + "I'll tell you when the price drops to 850.00 or below.\n📊 Lowest price since tracking began 60 days ago");
     }
 
     @Test

@@ -81,7 +81,7 @@ class WebhookIT {
         assertThat(replies(chat)).isEqualTo(1);
         assertThat(meters.get("caravan.telegram.updates").tag("type", "help").tag("outcome", "duplicate").counter().count())
                 .isEqualTo(1);
-        String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+        String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).header("Authorization", "Bearer " + io.caravan.support.TestEnvironment.SCRAPE_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(scrape).containsPattern("caravan_telegram_updates_total\\{[^}]*outcome=\"duplicate\"[^}]*type=\"help\"[^}]*} 1\\.0");
     }

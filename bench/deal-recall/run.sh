@@ -19,7 +19,7 @@ java -cp target/classes:target/test-classes \
   -Dseed="${SEED:-20261206}" -Dproducts="${PRODUCTS:-10000}" -Dcategories="${CATEGORIES:-20}" -Ddays="${DAYS:-42}" \
   -Dwarmup-days="${WARMUP_DAYS:-14}" -Dper-second="${PER_SECOND:-1}" -Dper-day="${PER_DAY:-1600}" \
   -Dnoise="${NOISE:-0.02}" -Dexplore-interval="${EXPLORE_INTERVAL:-604800}" \
-  io.caravan.amazon.dealrecall.DealRecallSim | tee /tmp/deal-recall.$$.out | grep -v '^deal recall:'
+  bench/deal-recall/DealRecall.java | tee /tmp/deal-recall.$$.out | grep -v '^deal recall:'
 echo "uptime after:  $(uptime)"
 grep '^deal recall:' /tmp/deal-recall.$$.out
 rm -f /tmp/deal-recall.$$.out

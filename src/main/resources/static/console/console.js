@@ -238,6 +238,24 @@ const views = {
     return false;
   },
 
+  async routes() {
+    const files = await api('GET', '/api/routes');
+    if (unchanged('routes', files)) return false;
+    document.querySelector('#routes-table tbody').replaceChildren(...files.map(file => {
+      const error = file.error;
+      return h('tr', { 'data-route-file': file.file, class: file.status === 'failed' ? 'failed' : null },
+        h('th', { scope: 'row' }, h('span', { class: 'name', text: file.file }), h('div', { class: 'muted small', text: file.location })),
+        h('td', { text: file.source }),
+        h('td', { class: 'state' }, badge(file.status)),
+        h('td', {}, h('ul', { class: 'plain' }, ...file.routes.map(route =>
+          h('li', { 'data-route-id': route.id }, h('code', { text: route.id }), ' ', badge(route.status.toLowerCase()))))),
+        h('td', { class: 'small' }, file.loadedAt ? time(file.loadedAt) : '—'),
+        h('td', { class: 'error small' }, error ? h('span', { 'data-error': '', text:
+          error.file + (error.line ? ':' + error.line + (error.column ? ':' + error.column : '') : '') + ': ' + error.message }) : ''));
+    }));
+    return false;
+  },
+
   async health() {
     const summary = await api('GET', '/api/console/health');
     if (unchanged('health', summary)) return false;

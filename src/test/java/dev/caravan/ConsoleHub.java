@@ -55,6 +55,11 @@ final class ConsoleHub implements AutoCloseable {
     }
 
     ConsoleHub() throws Exception {
+        this(Map.of());
+    }
+
+    /** The same hub with more settings (a test's own route directory, say). */
+    ConsoleHub(Map<String, Object> extra) throws Exception {
         Map<String, Object> settings = new LinkedHashMap<>(DevCaravan.settings());
         settings.keySet().removeAll(Set.of("caravan.db.schema", "caravan.instance-name", "caravan.admin.token"));
         for (int card = 0; card < 3; card++) {
@@ -65,6 +70,7 @@ final class ConsoleHub implements AutoCloseable {
         settings.putAll(ConsoleTroubles.settings());
         // Camel's own console (Hawtio) behind the same sign-in.
         settings.put("spring.profiles.active", "hawtio");
+        settings.putAll(extra);
         hub = Hubs.start(schema, settings, DevConfiguration.class, ConsoleTroubles.class);
         base = "http://127.0.0.1:" + hub.getEnvironment().getProperty("local.server.port");
 

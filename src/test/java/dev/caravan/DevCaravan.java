@@ -25,7 +25,13 @@ public final class DevCaravan {
     }
 
     public static void main(String[] args) {
-        start(args);
+        try {
+            start(args);
+        } catch (Throwable failed) {
+            // Spring has reported why; without this the fakes' and embedded services' threads keep a hub that never
+            // started running, and `./mvnw spring-boot:test-run` would hang instead of failing.
+            System.exit(1);
+        }
     }
 
     /** The dev-mode hub, as {@code main} starts it (tests start it with their own arguments). */

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -43,7 +44,17 @@ public record CaravanProperties(
     public record Admin(@NotBlank(message = "must be set (environment variable CARAVAN_ADMIN_TOKEN): the operator API never runs open") String token) {
     }
 
-    public record Routes(String dir, boolean reload) {
+    /**
+     * @param dir            a directory of extra YAML route files (none when blank)
+     * @param reload         watch {@code dir} and reload a file when it is added, changed or deleted (docs/routes.md)
+     * @param reloadInterval how often the directory is looked at; a change is loaded once two looks agree, so within
+     *                       about twice this (polling, not inotify: a shared mount's changes from another host show too)
+     * @param handoverWindow how long a job's fire that lands on a hub without a started route for it is handed on to
+     *                       the cluster before it is given up (logged and counted as lost)
+     */
+    public record Routes(String dir, boolean reload,
+                         @DefaultValue("250ms") @DurationMin(millis = 50) Duration reloadInterval,
+                         @DefaultValue("2m") @DurationMin(seconds = 1) Duration handoverWindow) {
     }
 
     /**

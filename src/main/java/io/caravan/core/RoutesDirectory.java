@@ -10,9 +10,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Adds the integration engineers' route directory ({@code caravan.routes.dir}) to the YAML routes Camel loads, and
- * watches it for changes when {@code caravan.routes.reload=true}. A configured directory that does not exist stops
- * startup: a typo there would otherwise silently drop routes.
+ * Gives Camel the built-in YAML routes ({@code classpath:routes/*.yaml}) and checks the integration engineers' route
+ * directory ({@code caravan.routes.dir}): a configured directory that does not exist stops startup, since a typo there
+ * would otherwise silently drop routes. The directory's files are not given to Camel's routes-include-pattern or its
+ * routes-reload: {@code io.caravan.routes.RouteFiles} loads them one file at a time, so a file's error or change
+ * touches only that file's routes (docs/routes.md).
  */
 public class RoutesDirectory implements EnvironmentPostProcessor {
 
@@ -21,22 +23,15 @@ public class RoutesDirectory implements EnvironmentPostProcessor {
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String dir = environment.getProperty("caravan.routes.dir", "");
-        Map<String, Object> camel = new LinkedHashMap<>();
-        if (dir.isBlank()) {
-            camel.put("camel.main.routes-include-pattern", BUILT_IN);
-        } else {
+        if (!dir.isBlank()) {
             Path path = Path.of(dir).toAbsolutePath().normalize();
             if (!Files.isDirectory(path)) {
                 throw new IllegalStateException("caravan.routes.dir=" + dir + ": no such directory (" + path
                         + "). Create it or unset CARAVAN_ROUTES_DIR.");
             }
-            camel.put("camel.main.routes-include-pattern", BUILT_IN + ",file:" + path + "/*.yaml");
-            if (environment.getProperty("caravan.routes.reload", Boolean.class, false)) {
-                camel.put("camel.main.routes-reload-enabled", true);
-                camel.put("camel.main.routes-reload-directory", path.toString());
-                camel.put("camel.main.routes-reload-pattern", "*.yaml");
-            }
         }
+        Map<String, Object> camel = new LinkedHashMap<>();
+        camel.put("camel.main.routes-include-pattern", BUILT_IN);
         environment.getPropertySources().addFirst(new MapPropertySource("caravanRoutes", camel));
     }
 }

@@ -79,15 +79,23 @@ final class JobPolicy extends RoutePolicySupport {
         dropReZonedTrigger(job);
     }
 
-    /** camel-quartz re-schedules a changed cron by itself, but keeps a stored trigger's old time zone. */
+    /**
+     * camel-quartz re-schedules a changed cron by itself, but keeps a stored trigger's old time zone; and for a route
+     * added to a running hub (a route file loaded on reload) it schedules the trigger before this policy has set the
+     * zone. Either way the stored trigger is re-scheduled in place, same job, with the job's cron and zone.
+     */
     private void dropReZonedTrigger(Job job) {
         TriggerKey key = TriggerKey.triggerKey(job.name(), job.group());
         try {
             Trigger stored = scheduler.getTrigger(key);
             if (stored instanceof CronTrigger cron && !cron.getTimeZone().getID().equals(job.timeZone().getId())) {
-                LOG.info("Removing Quartz trigger {}: its time zone changed to {}", key, job.timeZone());
-                scheduler.unscheduleJob(key);
-                scheduler.deleteJob(JobKey.jobKey(job.name(), job.group()));
+                LOG.info("Re-scheduling Quartz trigger {}: its time zone changed to {}", key, job.timeZone());
+                Trigger rezoned = org.quartz.TriggerBuilder.newTrigger().withIdentity(key).forJob(cron.getJobKey())
+                        .withDescription(cron.getDescription()).usingJobData(cron.getJobDataMap())
+                        .withSchedule(org.quartz.CronScheduleBuilder.cronSchedule(job.cron())
+                                .inTimeZone(java.util.TimeZone.getTimeZone(job.timeZone())))
+                        .build();
+                scheduler.rescheduleJob(key, rezoned);
             }
         } catch (SchedulerException e) {
             throw new IllegalStateException("Could not read the Quartz trigger of job '" + job.name() + "': " + e.getMessage(), e);
@@ -135,7 +143,14 @@ final class JobPolicy extends RoutePolicySupport {
         if (run == null) {
             try {
                 Date scheduled = exchange.getIn().getHeader("scheduledFireTime", Date.class);
-                run = runs.beginScheduled(current, scheduled == null ? null : scheduled.toInstant());
+                // A fire handed on by a hub without this route (io.caravan.routes.QuartzHandover) keeps its own time.
+                org.quartz.JobDataMap data = exchange.getIn().getHeader("mergedJobDataMap", org.quartz.JobDataMap.class);
+                if (data != null && data.containsKey(io.caravan.routes.QuartzHandover.SINCE)) {
+                    scheduled = new Date(Long.parseLong(data.getString(io.caravan.routes.QuartzHandover.SINCE)));
+                    run = runs.beginHandedOver(current, scheduled.toInstant());
+                } else {
+                    run = runs.beginScheduled(current, scheduled == null ? null : scheduled.toInstant());
+                }
             } catch (RuntimeException e) {
                 LOG.error("Job {}: this fire is not run, its run could not be recorded: {}", current.name(), e.getMessage());
                 run = null;

@@ -34,6 +34,12 @@ public class JobRunRepository {
                 status, rows, error, id);
     }
 
+    /** Whether a fire of the job due at that time has run or is running (a handed-on fire may arrive twice). */
+    public boolean ranFor(String job, Instant scheduledFor) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM job_runs WHERE job = ? AND scheduled_for = ?"
+                + " AND status IN ('running', 'succeeded'))", Boolean.class, job, java.sql.Timestamp.from(scheduledFor)));
+    }
+
     public long recordSkipped(String job, String trigger, Instant scheduledFor, String instance, String reason) {
         return jdbc.queryForObject("""
                 INSERT INTO job_runs (job, trigger, scheduled_for, instance, status, finished_at, error)

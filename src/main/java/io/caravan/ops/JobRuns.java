@@ -67,6 +67,15 @@ public class JobRuns {
      * A fire of the schedule: null when it must not run (disabled, paused, or the previous run still going, which
      * is recorded as a skipped run).
      */
+    /** A fire handed on by a hub without the job's route (io.caravan.routes.QuartzHandover): run it once only. */
+    Run beginHandedOver(Job job, Instant scheduledFor) {
+        if (runs.ranFor(job.name(), scheduledFor)) {
+            LOG.info("Job {}: the fire due {} was handed on and has run already; not run again", job.name(), scheduledFor);
+            return null;
+        }
+        return beginScheduled(job, scheduledFor);
+    }
+
     Run beginScheduled(Job job, Instant scheduledFor) {
         if (!job.enabled()) {
             count(job.name(), "disabled");

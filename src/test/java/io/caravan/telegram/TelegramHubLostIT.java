@@ -127,8 +127,11 @@ class TelegramHubLostIT {
                 assertThat(kill - first.atNanos()).as("... and still unanswered when p died")
                         .isBetween(0L, Duration.ofMillis(SLOW_MILLIS + 200).toNanos());
                 assertThat(again.hub()).as("sent again by a live hub").isIn("a", "b");
+                // The lease is taken in Redis before the request is written, and the stub stamps its arrival: on a
+                // loaded machine the two are apart by hundreds of milliseconds (2.69 s measured at load 20 against a
+                // 3 s lease), so the bound allows a second of that and still tells a lease run out from a resend at once.
                 assertThat(again.atNanos() - first.atNanos()).as("once the dead call's lease in Redis ran out")
-                        .isGreaterThanOrEqualTo(CALL_LEASE.minusMillis(50).toNanos());
+                        .isGreaterThanOrEqualTo(CALL_LEASE.minusSeconds(1).toNanos());
             }
             assertThat(perMessage.values()).filteredOn(sends -> sends.size() == 1).as("every other message exactly once")
                     .hasSize(burst.expected() - twice.size());

@@ -148,7 +148,8 @@ public final class DealRecallSim {
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
     }
 
-    public static void main(String[] args) {
+    /** Runs the four policies on the model the system properties describe and prints the table (bench/deal-recall). */
+    public static void report() {
         Config c = Config.fromProperties();
         System.out.printf("deal-recall model: seed %d, %d products in %d categories (%d post to a channel, 1 %% tracked), %d days"
                         + " (first %d warm-up, last 1 not measured), quota %.2f requests/s and %d/day, %d items per request%n",

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -71,6 +72,7 @@ final class ConsoleHub implements AutoCloseable {
         // Camel's own console (Hawtio) behind the same sign-in.
         settings.put("spring.profiles.active", "hawtio");
         settings.putAll(extra);
+        ConsoleTroubles.SLOW_JOB_MAY_FINISH = new CountDownLatch(1);
         hub = Hubs.start(schema, settings, DevConfiguration.class, ConsoleTroubles.class);
         base = "http://127.0.0.1:" + hub.getEnvironment().getProperty("local.server.port");
 

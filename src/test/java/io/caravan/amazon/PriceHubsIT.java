@@ -39,7 +39,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class PriceHubsIT {
 
     private static final int RATE = 10;
-    private static final int SEEDED = 200;
+    private static final int SEEDED = 400;
     private static final int CLAIM = 50;
     private static final Duration LEASE = Duration.ofSeconds(10);
     private static final String NEVER = "0 0 0 1 1 ? 2099";
@@ -98,7 +98,11 @@ class PriceHubsIT {
                 INSERT INTO products (asin, marketplace, priority, next_check_at)
                 SELECT 'B0SEED' || lpad(g::text, 4, '0'), 'www.amazon.com.tr', 0, now() - interval '1 minute'
                 FROM generate_series(1, ?) g""", SEEDED);
+        // The two must overlap for the shared rate to be tested: discovery starts once p's first price request is
+        // in, and p has 40 requests (4 s at the rate) to make, so a slow start of a's discovery on a loaded machine
+        // (it once began after p's 20 requests were done) still lands inside p's run.
         long prices = runOnP("amazon-prices");
+        await().atMost(Duration.ofSeconds(60)).until(() -> !amazon.requests("p", "getItems").isEmpty());
         long discovery = a.getBean(JobRunner.class).startNow("amazon-discovery");
         awaitFinished(prices, Duration.ofSeconds(90));
         awaitFinished(discovery, Duration.ofSeconds(90));

@@ -180,7 +180,10 @@ public class RouteFiles {
         builtIn.forEach((location, routes) -> {
             routes.sort(Comparator.comparing(RouteFile.Route::id));
             String file = location.substring(location.lastIndexOf('/') + 1);
-            all.add(new RouteFile(file, location, RouteFile.BUILT_IN, RouteFile.LOADED, routes, null, null));
+            // Built-in files are loaded from classpath:routes/; Camel reports where that resolved (file:/.../target/
+            // classes or jar:...!/), which names the build machine's folders and says nothing to an operator.
+            String shown = "(java)".equals(location) ? location : "classpath:routes/" + file;
+            all.add(new RouteFile(file, shown, RouteFile.BUILT_IN, RouteFile.LOADED, routes, null, null));
         });
         new TreeMap<>(files).forEach((name, f) -> all.add(new RouteFile(name, f.location, RouteFile.DIRECTORY,
                 f.error == null ? RouteFile.LOADED : RouteFile.FAILED,

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -49,6 +52,20 @@ public class TelegramBotConfiguration {
         @Bean
         UpdatePoller updatePoller(BotApiClient client, UpdateHandler handler, TelegramProperties telegram) {
             return new UpdatePoller(client, handler, telegram.bot().pollTimeout(), Clock.systemUTC());
+        }
+
+        /**
+         * Camel's shutdown waits for the telegram-updates run in flight: its long poll is ended first. Spring announces
+         * the close before it stops the web server and Camel's context.
+         */
+        @Bean
+        ApplicationListener<ApplicationEvent> updatePollerStop(UpdatePoller poller) {
+            // Not a lambda typed by ContextClosedEvent: Spring cannot read a lambda's event type and would hand it every event.
+            return event -> {
+                if (event instanceof ContextClosedEvent) {
+                    poller.stop();
+                }
+            };
         }
     }
 

@@ -180,6 +180,36 @@ class PollingIT {
     }
 
     @Test
+    void aHubStoppingMidLongPollAbandonsItAtOnceAndTheUpdatesComeToTheNextPoll() throws Exception {
+        // Telegram holds a getUpdates with nothing new for its whole timeout; this one would answer after 20 s.
+        telegram.stubFor(post(GET_UPDATES).willReturn(okJson(firstPage()).withFixedDelay(20_000)));
+        long id;
+        long closing;
+        try (ConfigurableApplicationContext hub = hub(Map.of("caravan.jobs.telegram-updates.enabled", "false",
+                "caravan.telegram.bot.poll-timeout", "20s"))) {
+            hub.getBean(JdbcTemplate.class).update("INSERT INTO bot_state (key, value) VALUES ('updates.offset', '42')");
+            id = hub.getBean(JobRunner.class).startNow("telegram-updates");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.findAll(postRequestedFor(urlEqualTo(GET_UPDATES))).isEmpty());
+            closing = System.nanoTime();
+        }
+        Duration close = Duration.ofNanos(System.nanoTime() - closing);
+        // Camel would wait for the run in flight, up to the 20 s poll; abandoned, the stop takes what the rest of the hub takes.
+        assertThat(close).as("the hub's stop").isLessThan(Duration.ofSeconds(12));
+        try (var connection = TestEnvironment.connect(schema); var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT status, rows FROM job_runs WHERE id = " + id)) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString("status")).as("an abandoned poll is no failure").isEqualTo("succeeded");
+            assertThat(rows.getLong("rows")).isZero();
+        }
+        try (var connection = TestEnvironment.connect(schema); var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT value FROM bot_state WHERE key = 'updates.offset'")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).as("nothing confirmed: the next poll asks from the same offset").isEqualTo("42");
+        }
+        telegram.verify(1, postRequestedFor(urlEqualTo(GET_UPDATES)));
+    }
+
+    @Test
     void withoutATokenTheBotIsOffAndTheHubStarts() {
         try (ConfigurableApplicationContext hub = Hubs.start(schema, Map.of("caravan.telegram.token", ""))) {
             assertThat(hub.getBean(JobRegistry.class).names()).noneMatch(name -> name.startsWith("telegram-"));

@@ -14,6 +14,8 @@ import io.caravan.support.TestEnvironment;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.FileSystemUtils;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -49,13 +52,28 @@ class ConsoleBrowserIT {
     static ChromeDriver browser;
     static WebDriverWait wait;
     static ConsoleViews views;
+    /** The hub's route directory (caravan.routes.dir, reloaded), with one engineer's file: see the Routes view. */
+    static Path routes;
+
+    private static final String ROUTE = """
+            - route:
+                id: engineers-echo
+                from:
+                  uri: "direct:engineers-echo"
+                  steps:
+                    - log: "%s"
+            """;
 
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(ConsoleHub.browserInstalled(),
                 "The console's browser tests need Debian's chromium and chromium-driver (" + ConsoleHub.CHROMIUM + ", "
                         + ConsoleHub.CHROMEDRIVER + "): apt-get install chromium chromium-driver (.ci/run installs them)");
-        console = new ConsoleHub();
+        routes = Files.createTempDirectory("caravan-console-routes-");
+        Files.writeString(routes.resolve("engineers-echo.yaml"), ROUTE.formatted("echo"));
+        // One hub and one browser for every view (a hub and a browser cost seconds of start each).
+        console = new ConsoleHub(Map.of("caravan.routes.dir", routes.toString(), "caravan.routes.reload", "true",
+                "caravan.routes.reload-interval", "100ms"));
         browser = console.browser;
         wait = console.wait;
         views = new ConsoleViews(console);
@@ -65,6 +83,9 @@ class ConsoleBrowserIT {
     static void stop() throws Exception {
         if (console != null) {
             console.close();
+        }
+        if (routes != null) {
+            FileSystemUtils.deleteRecursively(routes);
         }
     }
 
@@ -431,5 +452,39 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("sign-in-message")).getText()).contains("signed out");
         browser.get(console.base + "/console/#jobs");
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
+    }
+
+    /**
+     * The Routes view: every route file of the dev hub, built in and from its route directory, with its routes; a file
+     * broken on the running hub shows failed with file, line and Camel's message while its previous route still shows
+     * started, and shows loaded again once fixed. Compared with GET /api/routes.
+     */
+    @Test
+    @Order(14)
+    void theRoutesViewShowsEachFileItsRoutesAndALoadError() throws Exception {
+        Path file = routes.resolve("engineers-echo.yaml");
+        console.signIn();
+        console.open("#routes");
+        WebElement row = wait.until(d -> d.findElement(By.cssSelector("[data-route-file='engineers-echo.yaml']")));
+        assertThat(row.getText()).contains("directory", "loaded", "engineers-echo", "started");
+        // Built-in files, each with its routes, as the API lists them.
+        JsonNode api = console.get("/api/routes");
+        List<WebElement> rows = browser.findElements(By.cssSelector("#routes-table tbody tr"));
+        assertThat(rows).hasSize(api.size());
+        WebElement posts = browser.findElement(By.cssSelector("[data-route-file='telegram-posts.yaml']"));
+        assertThat(posts.getText()).contains("built-in", "loaded");
+
+        Files.writeString(file, ROUTE.formatted("echo") + "        - to: \"nosuchscheme:foo\"\n");
+        wait.until(d -> d.findElement(By.cssSelector("[data-route-file='engineers-echo.yaml']")).getText().contains("failed"));
+        row = browser.findElement(By.cssSelector("[data-route-file='engineers-echo.yaml']"));
+        String error = row.findElement(By.cssSelector("[data-error]")).getText();
+        assertThat(error).startsWith("engineers-echo.yaml:").contains("nosuchscheme");
+        assertThat(row.findElement(By.cssSelector("[data-route-id='engineers-echo']")).getText()).as("the previous version runs")
+                .contains("started");
+        console.screenshot("routes");
+
+        Files.writeString(file, ROUTE.formatted("echo, fixed"));
+        wait.until(d -> d.findElement(By.cssSelector("[data-route-file='engineers-echo.yaml']")).getText().contains("loaded"));
+        assertThat(browser.findElements(By.cssSelector("[data-route-file='engineers-echo.yaml'] [data-error]"))).isEmpty();
     }
 }

@@ -29,7 +29,7 @@ class ConsoleTroubles {
     static final long SLOW_JOB_LONGEST_SECONDS = 120;
 
     /** A new latch for each console hub: a closed hub counts its latch down, and another test's hub in the same JVM
-     *  (RoutesConsoleIT ran before ConsoleBrowserIT once) must not find it open already. */
+     *  (a routes test with a console hub of its own once ran first) must not find it open already. */
     static volatile CountDownLatch SLOW_JOB_MAY_FINISH = new CountDownLatch(1);
     static final AtomicBoolean FLAKY_IS_MENDED = new AtomicBoolean();
     static final AtomicInteger FLAKY_DELIVERED = new AtomicInteger();

@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
  * where it catches most; {@link #price} finds the μ whose intervals ask for just the request budget.
  *
  * <h2>Estimate and exploration</h2>
- * λ's posterior is Gamma({@code a0 + deals}, {@code a0/λprior + exposure}) (see {@link CheckBelief}), the prior from
- * the product's category (or all products). Each plan samples it and uses the larger of sample and mean (optimistic
+ * λ's prior is the product's category mean (or all products') times a spread fitted to the catalogue ({@link PriorFit},
+ * a nonparametric mixture); before the fit a wide Gamma, the posterior then Gamma({@code a0 + deals},
+ * {@code a0/λprior + exposure}) (see {@link CheckBelief}). Each plan samples the posterior and uses the larger of sample and mean (optimistic
  * posterior sampling) while the product's own exposure is short ({@link #EXPLORE_EXPOSURE}): a new product is
  * sometimes given a short interval while its posterior is wide, and never less than its mean; after that the mean.
  * {@code exploreInterval} bounds any interval: a quiet product decays towards that but is still looked at.

@@ -60,7 +60,10 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
         long since = dealSince;
         if (!inDeal()) {
             // Deals can only be seen starting while none runs.
-            e += duration * -Math.expm1(-gap / duration);
+            // A check that finds no offer could not have seen a deal, whatever started in the gap: no exposure.
+            if (!Double.isNaN(price)) {
+                e += duration * -Math.expm1(-gap / duration);
+            }
             if (inDealNow) {
                 d += 1;
                 // Measured from the check that saw it, not from a guessed start: after a long gap a deal still running

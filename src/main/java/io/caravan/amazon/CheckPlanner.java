@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
  * where it catches most; {@link #price} finds the μ whose intervals ask for just the request budget.
  *
  * <h2>Estimate and exploration</h2>
- * λ's posterior is Gamma({@code a0 + deals}, {@code a0/λprior + exposure}) (see {@link CheckBelief}), the prior from
- * the product's category (or all products). Each plan samples it and uses the larger of sample and mean (optimistic
+ * λ's prior is the product's category mean (or all products') times a spread fitted to the catalogue ({@link PriorFit},
+ * a nonparametric mixture); before the fit a wide Gamma, the posterior then Gamma({@code a0 + deals},
+ * {@code a0/λprior + exposure}) (see {@link CheckBelief}). Each plan samples the posterior and uses the larger of sample and mean (optimistic
  * posterior sampling) while the product's own exposure is short ({@link #EXPLORE_EXPOSURE}): a new product is
  * sometimes given a short interval while its posterior is wide, and never less than its mean; after that the mean.
  * {@code exploreInterval} bounds any interval: a quiet product decays towards that but is still looked at.
@@ -28,14 +29,19 @@ import java.util.SplittableRandom;
  */
 public final class CheckPlanner {
 
-    /** Pseudo-deals the prior weighs: a product's own two or three deals outweigh its category. */
+    /**
+     * Pseudo-deals the Gamma prior on the rate weighs until the hub has fitted the rates' spread ({@link PriorFit}): a
+     * product's own two or three deals outweigh its category.
+     */
     static final double PRIOR_DEALS = 0.5;
-    /** Pseudo-durations the duration prior weighs. */
+    /** Pseudo-durations the duration prior weighs until fitted ({@link PriorFit#fitEnds}). */
     static final double PRIOR_ENDS = 1.0;
     /** How far one run moves the correction on μ at full imbalance (log scale). */
     static final double GAIN = 0.01;
-    /** The upward drift of the correction per fully spent run, as a share of {@link #GAIN}. */
+    /** The upward drift of the correction per fully spent run that left a run's worth of backlog, share of {@link #GAIN}. */
     static final double RECOVERY = 0.1;
+    /** The least share of the downward step a run that made (almost) no request takes (see {@link #correct}). */
+    static final double IDLE_STEP = 0.1;
     /**
      * Effective exposure (seconds) after which a product's rate is its posterior mean, no longer an optimistic sample.
      * A rare-deal product's Gamma posterior never narrows (its shape stays near the prior's 0.5 as evidence fades), so
@@ -71,11 +77,27 @@ public final class CheckPlanner {
         }
     }
 
-    /** What a category (or all products) says about a product the planner knows little about. */
-    public record Prior(double rate, double duration) {
+    /**
+     * What a category (or all products) says about a product the planner knows little about: the mean deal rate and
+     * duration of the category's products, the duration prior's weight in pseudo-deals ({@code ends}) and, once the
+     * hub has fitted it ({@link PriorFit}), how the products' rates spread around the mean: {@code mix[j]} is the share
+     * of products dealing at {@code rate × PriorFit.MULTIPLIERS[j]}. Without it ({@code null}) the rate's prior is a
+     * wide Gamma of shape {@link #PRIOR_DEALS}.
+     */
+    public record Prior(double rate, double duration, double ends, double[] mix) {
 
         /** Fallback before anything was seen: a deal a month, lasting half a day. */
         public static final Prior DEFAULT = new Prior(1.0 / (30 * 86_400), 12 * 3_600);
+
+        /** A prior of the default weights: wide, a product's own two or three deals outweigh it. */
+        public Prior(double rate, double duration) {
+            this(rate, duration, PRIOR_ENDS, null);
+        }
+
+        /** The same means with fitted weights. */
+        public Prior fitted(double ends, double[] mix) {
+            return new Prior(rate, duration, ends, mix);
+        }
 
         /** Pools the summed beliefs of a category, shrunk towards {@code parent}. */
         public static Prior pooled(double deals, double exposure, double dealSeconds, double dealsEnded, Prior parent) {
@@ -173,7 +195,7 @@ public final class CheckPlanner {
     }
 
     public static double duration(CheckBelief belief, Prior prior) {
-        return (belief.dealSeconds() + PRIOR_ENDS * prior.duration()) / (belief.dealsEnded() + PRIOR_ENDS);
+        return (belief.dealSeconds() + prior.ends() * prior.duration()) / (belief.dealsEnded() + prior.ends());
     }
 
     /** A product as the budget sees it: its (sampled) deal rate and duration, and which guarantees bind it. */
@@ -185,6 +207,9 @@ public final class CheckPlanner {
      * {@link #EXPLORE_EXPOSURE}, the larger of a posterior sample and the posterior mean; after that the mean.
      */
     public double rate(CheckBelief belief, Prior prior, SplittableRandom random) {
+        if (prior.mix() != null) {
+            return PriorFit.rate(belief, prior, belief.exposure() < EXPLORE_EXPOSURE ? random : null);
+        }
         double a = PRIOR_DEALS + belief.deals();
         double b = PRIOR_DEALS / prior.rate() + belief.exposure();
         if (belief.exposure() >= EXPLORE_EXPOSURE) {
@@ -234,18 +259,32 @@ public final class CheckPlanner {
     /**
      * The correction on μ after a run, a slow feedback loop for what {@link #price} cannot see: intervals chosen
      * earlier under another μ or belief stay until the product's next check, so the due products may not fill the
-     * budget. A run that left requests unspent lowers μ (shorter intervals from now on); a fully spent one lets it
-     * drift back up, never above what {@link #price} found: a backlog is served most overdue first and is no reason
-     * to check less.
+     * budget, or may queue past it. A run that left requests unspent lowers μ (shorter intervals from now on); one that
+     * spent all and still left products due raises it, in proportion to that backlog (up to a run's budget), never
+     * above what {@link #price} found.
      *
-     * @param budget requests the run could make
-     * @param used   requests it made
+     * <p>Why not simply "spent all: drift up, left some: go down" (the first controller): a fully spent run says
+     * nothing about how far demand exceeds the budget, and a run with nothing due re-plans no product, so its step
+     * has no effect yet. That controller wound up: μ crashed ten-fold while nothing was due, then the short intervals
+     * it handed out built a backlog of 1,000–2,000 products (hours of delay, longer than a lightning deal), and μ
+     * climbed back for a day, a sawtooth of period 1–2 days. Here a run's downward step is scaled by the share of the
+     * budget it did spend (at least {@link #IDLE_STEP}: the step acts through the products the run re-plans), and the
+     * upward step by the backlog it left.
+     *
+     * @param budget  requests the run could make
+     * @param used    requests it made
+     * @param backlog requests' worth of products still due after the run (only read when {@code used >= budget})
      */
-    public static double correct(double correction, int budget, int used) {
+    public static double correct(double correction, int budget, int used, long backlog) {
         if (budget <= 0) {
             return correction;
         }
-        double signal = used < budget ? -(double) (budget - used) / budget : RECOVERY;
+        double signal;
+        if (used < budget) {
+            signal = -(double) (budget - used) / budget * Math.max(IDLE_STEP, (double) used / budget);
+        } else {
+            signal = RECOVERY * Math.min(1, (double) backlog / budget);
+        }
         return Math.max(1e-3, Math.min(1, correction * Math.exp(GAIN * signal)));
     }
 

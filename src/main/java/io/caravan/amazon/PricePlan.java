@@ -24,6 +24,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class PricePlan {
 
     static final Duration REFRESH = Duration.ofMinutes(10);
+    /** Products whose evidence the prior weights are fitted on (all of a catalogue up to this size). */
+    static final int FIT_ROWS = 200_000;
     /** Products whose beliefs stand for the catalogue when μ is priced. */
     static final int SAMPLE = 2_000;
 
@@ -113,9 +115,24 @@ public class PricePlan {
         CheckPlanner.Prior g = CheckPlanner.Prior.pooled(all[0], all[1], all[2], all[3], CheckPlanner.Prior.DEFAULT);
         Map<String, CheckPlanner.Prior> next = new HashMap<>();
         sums.forEach((k, s) -> next.put(k, CheckPlanner.Prior.pooled(s[0], s[1], s[2], s[3], g)));
+        PriorFit fitted = fit(market, next, g);
+        next.replaceAll((k, p) -> fitted.apply(p, k.endsWith("/true")));
         global = g;
         priors = next;
         price(market);
+    }
+
+    /** The rates' spread and the duration prior's weight, fitted on the products' own evidence (see {@link PriorFit}). */
+    private PriorFit fit(String market, Map<String, CheckPlanner.Prior> pooled, CheckPlanner.Prior g) {
+        PriorFit fit = new PriorFit();
+        jdbc.query("""
+                SELECT category_id, plan_moves, plan_deals, plan_exposure, plan_deal_seconds, plan_deals_ended
+                FROM products WHERE marketplace = ? AND (plan_exposure > 0 OR plan_deals > 0) LIMIT ?""", rs -> {
+            CheckBelief b = new CheckBelief(rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), 0, -1,
+                    Double.NaN, rs.getDouble(2));
+            fit.add(b.mover(), b, pooled.getOrDefault(rs.getObject(1) + "/" + b.mover(), g));
+        }, market, FIT_ROWS);
+        return fit.fit();
     }
 
     private void price(String market) {
@@ -142,9 +159,14 @@ public class PricePlan {
         base = planner.price(sample, (double) total / sample.size(), checksPerSecond);
     }
 
-    /** After a run: an unspent budget lowers μ for the next plans (see {@link CheckPlanner#correct}). */
-    public void runEnded(int budget, int used) {
-        correction = CheckPlanner.correct(correction, budget, used);
+    /**
+     * After a run: an unspent budget lowers μ for the next plans, a backlog left after a spent one raises it (see
+     * {@link CheckPlanner#correct}).
+     *
+     * @param backlog requests' worth of products still due after the run
+     */
+    public void runEnded(int budget, int used, long backlog) {
+        correction = CheckPlanner.correct(correction, budget, used, backlog);
     }
 
     /** A deal was seen starting {@code seconds} after the check before it. */

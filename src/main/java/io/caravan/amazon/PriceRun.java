@@ -125,10 +125,20 @@ public class PriceRun {
         }
     }
 
+    /** Requests' worth of products due and not claimed: what a spent run left for the next. */
+    private long backlog() {
+        Long due = jdbc.queryForObject("""
+                SELECT count(*) FROM products WHERE marketplace = ? AND status <> 'inaccessible' AND next_check_at <= now()""",
+                Long.class, amazon.marketplace());
+        int batch = amazon.checks().batchSize();
+        return due == null ? 0 : (due + batch - 1) / batch;
+    }
+
     /** Route step at the end: the products checked as {@code CaravanRows}, and the active-deals gauge. */
     public void finish(Exchange exchange) {
         State run = state(exchange);
-        plan.runEnded(run.budget, run.budget - Math.max(0, run.requestsLeft));
+        int used = run.budget - Math.max(0, run.requestsLeft);
+        plan.runEnded(run.budget, used, used < run.budget ? 0 : backlog());
         exchange.getMessage().setHeader(JobHeaders.ROWS, state(exchange).checked);
         exchange.getMessage().setBody(state(exchange).checked);
         Long count = jdbc.queryForObject("SELECT count(*) FROM deals WHERE status = 'active' AND marketplace = ?",

@@ -59,6 +59,19 @@ class CheckPlannerTest {
     }
 
     @Test
+    void aCheckThatFindsNoOfferAddsNoExposure() {
+        // Out of stock at the check: no deal can be running, so the gap before it could not have shown one.
+        CheckBelief b = CheckBelief.NEW.observe(0, 100, false, 6 * HOUR, 0.02, 30 * DAY);
+        CheckBelief outOfStock = b.observe(DAY, Double.NaN, false, 6 * HOUR, 0.02, 30 * DAY);
+        CheckBelief inStock = b.observe(DAY, 100, false, 6 * HOUR, 0.02, 30 * DAY);
+
+        assertThat(outOfStock.exposure()).isZero();
+        assertThat(inStock.exposure()).isCloseTo(6 * HOUR * (1 - Math.exp(-4)), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(outOfStock.observe(2 * DAY, 100, false, 6 * HOUR, 0.02, 30 * DAY).exposure())
+                .as("back in stock: the gap since counts again").isPositive();
+    }
+
+    @Test
     void aDealFirstSeenAfterALongGapIsNotTakenForALongDeal() {
         // Checked every 24 h; each deal lasts 2 h and happens to be running at a check, then gone 2 h later.
         CheckBelief b = CheckBelief.NEW;
@@ -155,11 +168,26 @@ class CheckPlannerTest {
     }
 
     @Test
-    void anUnspentBudgetLowersThePriceAndASpentOneLetsItRecover() {
-        double lowered = CheckPlanner.correct(1, 60, 30);
+    void anUnspentBudgetLowersThePriceAndABacklogRaisesIt() {
+        double lowered = CheckPlanner.correct(1, 60, 30, 0);
         assertThat(lowered).isLessThan(1);
-        assertThat(CheckPlanner.correct(lowered, 60, 60)).isGreaterThan(lowered);
-        assertThat(CheckPlanner.correct(1, 60, 60)).as("never above what the budget equation says").isEqualTo(1);
+        assertThat(CheckPlanner.correct(lowered, 60, 60, 60)).as("spent, a run's worth still due").isGreaterThan(lowered);
+        assertThat(CheckPlanner.correct(lowered, 60, 60, 0)).as("spent exactly: nothing to correct").isEqualTo(lowered);
+        assertThat(CheckPlanner.correct(lowered, 60, 60, 6)).as("a small backlog, a small step")
+                .isLessThan(CheckPlanner.correct(lowered, 60, 60, 60));
+        assertThat(CheckPlanner.correct(1, 60, 60, 600)).as("never above what the budget equation says").isEqualTo(1);
+    }
+
+    @Test
+    void aRunWithNothingDueBarelyMovesThePrice() {
+        // Nothing was due, so nothing was re-planned: stepping μ down at full strength run after run wound it up
+        // (ten-fold drops, then backlogs of hours).
+        double idle = CheckPlanner.correct(1, 60, 0, 0);
+        double half = CheckPlanner.correct(1, 60, 30, 0);
+        assertThat(idle).isLessThan(1);
+        assertThat(Math.log(idle)).as("a tenth of the step of a run that found nothing due at full gain")
+                .isCloseTo(-CheckPlanner.GAIN * CheckPlanner.IDLE_STEP, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Math.log(half)).isCloseTo(-CheckPlanner.GAIN * 0.5 * 0.5, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test

@@ -70,6 +70,7 @@ public final class DealRecallSim {
         Arrays.fill(lastCheck, 0);
         Map<Catalogue.Kind, Long> byKind = new EnumMap<>(Catalogue.Kind.class);
         Map<Catalogue.Kind, Long> caughtByKind = new EnumMap<>(Catalogue.Kind.class);
+        Map<Catalogue.Kind, Long> measuredByKind = new EnumMap<>(Catalogue.Kind.class);
         long requests = 0;
         long items = 0;
         long over = 0;
@@ -97,6 +98,9 @@ public final class DealRecallSim {
             for (int id : claimed) {
                 Catalogue.Product p = catalogue.products.get(id);
                 byKind.merge(p.kind, 1L, Long::sum);
+                if (DEBUG && t >= warmup) {
+                    measuredByKind.merge(p.kind, 1L, Long::sum);
+                }
                 if (t >= warmup && (p.tracked || catalogue.channel[p.category]) && t - lastCheck[id] > s.maxInterval() + slack) {
                     guaranteeMisses++;
                 }
@@ -124,9 +128,16 @@ public final class DealRecallSim {
                 nanos += System.nanoTime() - start;
             }
             policy.runEnded(t, budget, used);
-            if (DEBUG && t % (Catalogue.DAY / 2) == 0 && policy instanceof Policies.Planned planned) {
-                System.out.printf("  %s day %.1f mu %.2e used today %d%n", policy.name(), t / 86400.0, planned.mu(), usedToday);
+            if (DEBUG && t % (Catalogue.DAY / 8) == 0 && policy instanceof Policies.Planned planned) {
+                System.out.printf("  %s day %.2f mu %.2e used today %d backlog %d%n", policy.name(), t / 86400.0, planned.mu(), usedToday,
+                        planned.backlog(t + RUN));
             }
+        }
+        if (DEBUG) {
+            long total = measuredByKind.values().stream().mapToLong(Long::longValue).sum();
+            StringBuilder line = new StringBuilder("  measured checks of " + policy.name());
+            measuredByKind.forEach((k, v) -> line.append(String.format(" %s %.1f %%", k.name().toLowerCase(), 100.0 * v / total)));
+            System.out.println(line);
         }
         Map<Catalogue.Kind, Long> dealsByKind = new EnumMap<>(Catalogue.Kind.class);
         catalogue.deals.stream().filter(d -> d.start() >= warmup && d.start() < measuredUntil)

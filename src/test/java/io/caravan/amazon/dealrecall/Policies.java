@@ -2,6 +2,7 @@ package io.caravan.amazon.dealrecall;
 
 import io.caravan.amazon.CheckBelief;
 import io.caravan.amazon.CheckPlanner;
+import io.caravan.amazon.PriorFit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -54,84 +55,6 @@ public final class Policies {
     }
 
     /**
-     * Due products by tier, most due first: the claim statement's order ({@code plan_tier DESC, priority DESC,
-     * next_check_at}), with the last request filled up from the next due so each carries a full batch.
-     */
-    static final class DueQueue {
-        private record Entry(int product, long due, long version) {
-        }
-
-        private final List<PriorityQueue<Entry>> tiers = new ArrayList<>();
-        private final long[] versions;
-        private final long[] dueAt;
-
-        DueQueue(int size) {
-            for (int t = 0; t <= CheckPlanner.TIER_DEAL; t++) {
-                tiers.add(new PriorityQueue<>((a, b) -> Long.compare(a.due, b.due)));
-            }
-            versions = new long[size];
-            dueAt = new long[size];
-            for (int i = 0; i < size; i++) {
-                set(i, 0, 0);
-            }
-        }
-
-        void set(int product, long due, int tier) {
-            versions[product]++;
-            dueAt[product] = due;
-            tiers.get(tier).add(new Entry(product, due, versions[product]));
-        }
-
-        private Entry peek(PriorityQueue<Entry> queue) {
-            while (!queue.isEmpty() && queue.peek().version != versions[queue.peek().product]) {
-                queue.poll();
-            }
-            return queue.peek();
-        }
-
-        /** Due products up to {@code items}, tier first; the last batch of {@code batch} filled with the soonest due. */
-        List<Integer> claim(long now, int items, int batch) {
-            List<Integer> claimed = new ArrayList<>();
-            for (int t = tiers.size() - 1; t >= 0; t--) {
-                PriorityQueue<Entry> queue = tiers.get(t);
-                Entry e;
-                while (claimed.size() < items && (e = peek(queue)) != null && e.due <= now) {
-                    claimed.add(queue.poll().product);
-                    versions[e.product]++; // leased: back when checked
-                    dueAt[e.product] = Long.MAX_VALUE;
-                }
-            }
-            while (claimed.size() % batch != 0 && claimed.size() < items) {
-                PriorityQueue<Entry> soonest = null;
-                for (PriorityQueue<Entry> queue : tiers) {
-                    Entry e = peek(queue);
-                    if (e != null && (soonest == null || e.due < soonest.peek().due)) {
-                        soonest = queue;
-                    }
-                }
-                if (soonest == null) {
-                    break;
-                }
-                Entry e = soonest.poll();
-                claimed.add(e.product);
-                versions[e.product]++;
-                dueAt[e.product] = Long.MAX_VALUE;
-            }
-            return claimed;
-        }
-
-        long stillDue(long now) {
-            long count = 0;
-            for (long at : dueAt) {
-                if (at <= now) {
-                    count++;
-                }
-            }
-            return count;
-        }
-    }
-
-    /**
      * Today's rule (PriceWrite.nextInterval before the planner): any price or availability change, a price within half
      * the minimum discount of the reference, or a running deal resets the interval to min-interval; a quiet check
      * doubles it up to max-interval.
@@ -175,6 +98,7 @@ public final class Policies {
     /** The planner, learning ({@code oracle} false) or told each product's true rate and duration ({@code oracle} true). */
     public static final class Planned implements Policy {
         static final long PRIORS_EVERY = 600;
+        private PriorFit fitted = new PriorFit();
         private final Catalogue catalogue;
         private final CheckPlanner planner;
         private final boolean oracle;
@@ -202,7 +126,7 @@ public final class Policies {
             java.util.Arrays.fill(beliefs, CheckBelief.NEW);
             this.priors = new CheckPlanner.Prior[catalogue.categories * 2];
             java.util.Arrays.fill(priors, CheckPlanner.Prior.DEFAULT);
-            this.random = new SplittableRandom(catalogue.seed ^ 0x5DEECE66DL);
+            this.random = new SplittableRandom(catalogue.seed ^ 0x5DEECE66DL ^ Long.getLong("salt", 0));
         }
 
         public String name() {
@@ -211,6 +135,10 @@ public final class Policies {
 
         public double mu() {
             return mu;
+        }
+
+        public long backlog(long now) {
+            return due.stillDue(now);
         }
 
         public List<Integer> claim(long now, int items) {
@@ -243,8 +171,62 @@ public final class Policies {
         }
 
         public void runEnded(long now, int budget, int used) {
-            correction = CheckPlanner.correct(correction, budget, used);
+            long backlog = used >= budget && budget > 0 ? (due.stillDue(now + DealRecallSim.RUN) + 9) / 10 : 0;
+            correction = CheckPlanner.correct(correction, budget, used, backlog);
             mu = base * correction;
+            if (DealRecallSim.DEBUG && now + DealRecallSim.RUN >= catalogue.horizon) {
+                dump();
+            }
+        }
+
+        /** -Ddebug: per kind, the median estimate against the truth (rate, duration, λD) and the mean interval. */
+        private void dump() {
+            for (Catalogue.Kind k : Catalogue.Kind.values()) {
+                List<double[]> rows = new ArrayList<>();
+                for (Catalogue.Product p : catalogue.products) {
+                    if (p.kind != k) {
+                        continue;
+                    }
+                    CheckBelief b = beliefs[p.id];
+                    double r = oracle ? p.rate : planner.rate(b, priors[group(p)], random);
+                    double d = oracle ? p.duration : CheckPlanner.duration(b, priors[group(p)]);
+                    rows.add(new double[]{r / p.rate, d / p.duration, r * d / (p.rate * p.duration),
+                            planner.interval(r, d, mu), b.mover() ? 1 : 0, p.duration, d});
+                }
+                System.out.printf("  %s %-10s n %5d rate est/true %.2f dur est/true %.2f λD est/true %.2f interval %.1fh"
+                                + " movers %.0f %% true dur %.1fh est dur %.1fh mu %.2e%n", name(), k, rows.size(), med(rows, 0),
+                        med(rows, 1), med(rows, 2), med(rows, 3) / 3600, 100 * rows.stream().mapToDouble(x -> x[4]).average().orElse(0),
+                        med(rows, 5) / 3600, med(rows, 6) / 3600, mu);
+                System.out.printf("  prior: not moving %s, %.2f ends; moving %s, %.2f ends%n", mix(fitted.mix(false)),
+                        fitted.ends(false), mix(fitted.mix(true)), fitted.ends(true));
+                System.out.printf("  %s %-10s rate est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f; λD est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f%n",
+                        name(), k, q(rows, 0, .1), q(rows, 0, .25), q(rows, 0, .75), q(rows, 0, .9), q(rows, 2, .1), q(rows, 2, .25),
+                        q(rows, 2, .75), q(rows, 2, .9));
+            }
+        }
+
+        /** The fitted rate prior in brief: its mass below a third, around, and over three times the category mean. */
+        private static String mix(double[] mix) {
+            if (mix == null) {
+                return "gamma";
+            }
+            double low = 0;
+            double high = 0;
+            for (int j = 0; j < mix.length; j++) {
+                low += PriorFit.MULTIPLIERS[j] < 1 / 3.0 ? mix[j] : 0;
+                high += PriorFit.MULTIPLIERS[j] > 3 ? mix[j] : 0;
+            }
+            return String.format("mass <1/3 %.2f, >3 %.2f", low, high);
+        }
+
+        private static double q(List<double[]> rows, int i, double q) {
+            double[] v = rows.stream().mapToDouble(x -> x[i]).sorted().toArray();
+            return v.length == 0 ? Double.NaN : v[(int) (v.length * q)];
+        }
+
+        private static double med(List<double[]> rows, int i) {
+            double[] v = rows.stream().mapToDouble(x -> x[i]).sorted().toArray();
+            return v.length == 0 ? Double.NaN : v[v.length / 2];
         }
 
         /** What the hub's PriceRun does every few minutes with one GROUP BY over products.plan_*. */
@@ -260,6 +242,14 @@ public final class Policies {
             CheckPlanner.Prior global = CheckPlanner.Prior.pooled(all[0], all[1], all[2], all[3], CheckPlanner.Prior.DEFAULT);
             for (int c = 0; c < priors.length; c++) {
                 priors[c] = CheckPlanner.Prior.pooled(sums[c][0], sums[c][1], sums[c][2], sums[c][3], global);
+            }
+            PriorFit fit = new PriorFit();
+            for (Catalogue.Product p : catalogue.products) {
+                fit.add(beliefs[p.id].mover(), beliefs[p.id], priors[group(p)]);
+            }
+            fitted = fit.fit();
+            for (int c = 0; c < priors.length; c++) {
+                priors[c] = fitted.apply(priors[c], (c & 1) == 1);
             }
         }
 

@@ -41,7 +41,21 @@ public class SlackPace {
 
     /** Route step before the send: waits for this hub's turn, or throws {@link RetryLater} when it is too far off. */
     public void take() throws InterruptedException {
-        Duration wait = own.execute(status -> {
+        Duration wait = reserve();
+        if (wait.compareTo(settings.maxWait()) > 0) {
+            throw new RetryLater(wait, "Slack is paced (a 429's Retry-After or the queue of hubs): next message in " + wait);
+        }
+        if (!wait.isZero()) {
+            Thread.sleep(wait.toMillis());
+        }
+    }
+
+    /**
+     * Takes the next free slot, {@code min-interval} after the one before (its own transaction, committed at once), and
+     * returns how long until it; a slot further off than {@code max-wait} is not taken.
+     */
+    Duration reserve() {
+        return own.execute(status -> {
             jdbc.update("INSERT INTO alert_pace (channel) VALUES (?) ON CONFLICT DO NOTHING", CHANNEL);
             Long millis = jdbc.queryForObject("""
                     SELECT greatest(0, CEIL(EXTRACT(EPOCH FROM (next_at - clock_timestamp())) * 1000))::bigint
@@ -54,12 +68,6 @@ public class SlackPace {
             }
             return until;
         });
-        if (wait.compareTo(settings.maxWait()) > 0) {
-            throw new RetryLater(wait, "Slack is paced (a 429's Retry-After or the queue of hubs): next message in " + wait);
-        }
-        if (!wait.isZero()) {
-            Thread.sleep(wait.toMillis());
-        }
     }
 
     /**

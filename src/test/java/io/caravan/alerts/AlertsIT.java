@@ -229,18 +229,20 @@ class AlertsIT {
             assertThat(telegramMessages(job)).as(job).hasSize(1);
             assertThat(emails(job)).as(job).hasSize(1);
         }
-        // All hubs together keep to Slack's pace: sends start caravan.alerts.slack.min-interval (1s) apart. What
-        // WireMock logs is their arrival, and a loaded machine delays one send more than the next (0.75 s between two
-        // arrivals was seen at load 5, 0.45 s at load 15; a first arrival 285 ms later than the last, at load 5): so
-        // no two arrive at once (unpaced, two sends arrive milliseconds apart), and over the whole run the pace holds
-        // to within 500 ms of jitter. Unpaced, the 12 sends of this test arrive within about a second.
+        // All hubs together keep to Slack's pace. The slots they take are min-interval (1 s) apart (SlackPaceTest
+        // checks the slots themselves); what WireMock logs is the arrival, a slot plus however long the loaded machine
+        // took to send (two arrivals 0.21 s apart were seen at load 12: one send woke 0.8 s late, the next on time).
+        // With up to a second of that delay, any 2 s hold at most 4 arrivals and the 12 span at least 10 s; unpaced,
+        // the 12 arrive within about a second, and at twice the pace 5 would fall in 2 s.
         List<Instant> times = slack.findAll(postRequestedFor(urlPathEqualTo(SLACK_HOOK))).stream()
                 .map(r -> r.getLoggedDate().toInstant()).sorted().toList();
-        for (int i = 1; i < times.size(); i++) {
-            assertThat(Duration.between(times.get(i - 1), times.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        for (int i = 0; i < times.size(); i++) {
+            Instant from = times.get(i);
+            long within = times.stream().filter(t -> !t.isBefore(from) && t.isBefore(from.plusSeconds(2))).count();
+            assertThat(within).as("Slack sends in the 2 s from %s", from).isLessThanOrEqualTo(4);
         }
         assertThat(Duration.between(times.get(0), times.get(times.size() - 1))).as("%d Slack sends", times.size())
-                .isGreaterThanOrEqualTo(Duration.ofMillis(1000L * (times.size() - 1) - 500));
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1000L * (times.size() - 2)));
     }
 
     @Test

@@ -1,7 +1,9 @@
 import io.caravan.CaravanApplication;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.metrics.buffering.StartupTimeline;
@@ -34,6 +36,20 @@ public final class StartupSteps {
                 && e.getStartupStep().getParentId() == null).map(StartupTimeline.TimelineEvent::getDuration)
                 .reduce(Duration.ZERO, Duration::plus);
         System.out.printf("top-level bean instantiation: %d ms%n", beans.toMillis());
+        // A step's own time: its duration less its child steps' (a bean less the beans it made).
+        Map<Long, Duration> children = new HashMap<>();
+        events.forEach(e -> {
+            if (e.getStartupStep().getParentId() != null) {
+                children.merge(e.getStartupStep().getParentId(), e.getDuration(), Duration::plus);
+            }
+        });
+        System.out.println("own time (less the child steps):");
+        events.stream().sorted(Comparator.comparing((StartupTimeline.TimelineEvent e) -> e.getDuration()
+                        .minus(children.getOrDefault(e.getStartupStep().getId(), Duration.ZERO))).reversed())
+                .limit(Integer.getInteger("steps", 40))
+                .forEach(e -> System.out.printf("%6d ms  %s %s%n", e.getDuration()
+                        .minus(children.getOrDefault(e.getStartupStep().getId(), Duration.ZERO)).toMillis(),
+                        e.getStartupStep().getName(), tags(e)));
         hub.close();
     }
 

@@ -5,6 +5,8 @@
 # RSS <= 300 MB. One line per variant, `start <variant>: median S s, RSS M MB`, then min/median/max, the CPU it took
 # and the ratio to its goal:
 #   plain-17   the fat jar on JDK 17 (what the build targets), no archive of any kind
+#   extracted-17  the extracted jar (docker/Dockerfile's layout: caravan.jar naming lib/*.jar) on JDK 17, no archive:
+#              the same start without the fat jar's nested-jar class loading (docs/startup.md)
 #   aot-25     the extracted jar on JDK 25 with the AOT cache (JEP 483/514/515) of a training run: one start to
 #              ready and a stop under -XX:AOTCacheOutput (docker/Dockerfile: the container's first run, start.sh)
 #   cds-21     the extracted jar on JDK 21 with the class-data-sharing archive of a training run
@@ -27,7 +29,7 @@
 #   BENCH_RUNS        runs per jar variant (5)
 #   BENCH_DEV_RUNS    spring-boot:test-run runs (2; 0 to skip)
 #   BENCH_IDLE        seconds after ready before the RSS is read (10)
-#   BENCH_VARIANTS    jar variants to run ("plain-17 aot-25 cds-21")
+#   BENCH_VARIANTS    jar variants to run ("plain-17 extracted-17 aot-25 cds-21")
 #   BENCH_JAVA_OPTS   JVM options of every hub run (default: the Dockerfile's, see below)
 #   JAVA17_HOME, JAVA21_HOME, JAVA25_HOME (or CARAVAN_JDK25_HOME)   the JDKs; else found under /usr/lib/jvm (and
 #                     JDK 17 from PATH); a missing JDK 21 is installed from Debian's openjdk-21-jre-headless if the
@@ -38,9 +40,9 @@ cd "$(dirname "$0")/../.."
 RUNS="${BENCH_RUNS:-5}"
 DEV_RUNS="${BENCH_DEV_RUNS:-2}"
 IDLE="${BENCH_IDLE:-10}"
-VARIANTS="${BENCH_VARIANTS:-plain-17 aot-25 cds-21}"
+VARIANTS="${BENCH_VARIANTS:-plain-17 extracted-17 aot-25 cds-21}"
 # The hub's production JVM options (docker/Dockerfile, which also adds the AOT cache).
-JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 OUT=target/bench-startup
 mkdir -p "$OUT"
 command -v curl >/dev/null || { echo "bench/startup needs curl" >&2; exit 1; }
@@ -164,7 +166,7 @@ hub() {
 }
 
 declare -A TIMES CPUS RSS GOAL
-GOAL[plain-17]=8000; GOAL[aot-25]=2500; GOAL[cds-21]=8000; GOAL[dev]=
+GOAL[plain-17]=8000; GOAL[extracted-17]=8000; GOAL[aot-25]=2500; GOAL[cds-21]=8000; GOAL[dev]=
 RSS_GOAL=300
 
 report() { # variant, then "ms cpu rss" triples in TIMES/CPUS/RSS
@@ -196,7 +198,7 @@ XJAR="$(ls "$OUT"/extracted/caravan-*.jar)"
 RUNNING=()
 for variant in $VARIANTS; do
   case "$variant" in
-    plain-17) RUNNING+=("$variant") ;;
+    plain-17|extracted-17) RUNNING+=("$variant") ;;
     aot-25)
       if [ -z "$J25" ]; then skip aot-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
       # Training: one whole start to ready, then a normal stop, which writes the cache. It holds every class of the
@@ -209,7 +211,7 @@ for variant in $VARIANTS; do
       rm -f "$OUT/caravan-21.jsa"
       hub "$J21" "$XJAR" "$OUT/cds-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-21.jsa" >/dev/null
       if [ -s "$OUT/caravan-21.jsa" ]; then RUNNING+=("$variant"); else skip cds-21 "the training run wrote no archive; see $OUT/cds-training.log"; fi ;;
-    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, aot-25, cds-21)" >&2; exit 2 ;;
+    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, extracted-17, aot-25, cds-21)" >&2; exit 2 ;;
   esac
 done
 
@@ -217,6 +219,7 @@ for i in $(seq 1 "$RUNS"); do
   for variant in ${RUNNING[@]+"${RUNNING[@]}"}; do
     case "$variant" in
       plain-17) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log") ;;
+      extracted-17) result=$(hub "$J17" "$XJAR" "$OUT/hub-$variant-$i.log") ;;
       aot-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot") ;;
       cds-21) result=$(hub "$J21" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-21.jsa") ;;
     esac

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quartz.Scheduler;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -58,11 +59,17 @@ class ScheduleTakeoverIT {
             try (ConfigurableApplicationContext survivor = Hubs.start(schema, Map.of("caravan.routes.dir", dir.toString(),
                     "caravan.instance-name", "hub-survivor"))) {
                 JdbcTemplate jdbc = survivor.getBean(JdbcTemplate.class);
+                // Until the kill the survivor's Quartz is in standby: a cluster member checking in, taking no fire.
+                // Otherwise the two race for each fire, and the in-JVM survivor could win every one (it did in one
+                // run of five with the suite's JVMs side by side), so the doomed hub never began the run to cut.
+                Scheduler quartz = survivor.getBean(Scheduler.class);
+                quartz.standby();
                 // Wait for the state the kill needs, not for a time: the doomed hub has finished a run (so the
                 // survivor is not the only hub that ever ran it) and has just begun another, which the kill then
                 // cuts. A run seen at any moment could be the hub's first, or one about to finish before the kill.
                 Long cut = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
                         .until(() -> freshRunAfterASucceededOne(jdbc, "hub-doomed"), id -> id != null);
+                quartz.start();
                 doomed.kill();
                 Instant killed = Instant.now();
 

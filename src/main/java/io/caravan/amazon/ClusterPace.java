@@ -5,6 +5,7 @@ import io.caravan.core.budget.ClusterProperties;
 import io.caravan.core.budget.RedisFallback;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -47,18 +48,20 @@ public final class ClusterPace {
                 cluster.redisRetry(), meters, System::nanoTime);
     }
 
-    /** Blocks until this request may go out, and logs it as sent. */
-    void await() throws InterruptedException {
+    /**
+     * Blocks until this request may go out, and logs it as sent. Returns the moment it was logged, in epoch
+     * microseconds: Redis's clock for the cluster's log, this JVM's for the local one (what a check of the pace must
+     * look at: a stamp taken after this returns adds the machine's scheduling delay to it).
+     */
+    long await() throws InterruptedException {
         boolean localPlace = false;
+        long localAt = 0;
         while (true) {
             if (fallback.onLocalShare()) {
-                if (!localPlace) {
-                    local.await();
-                }
-                return;
+                return epochMicros(localPlace ? localAt : local.await());
             }
             if (!localPlace && fallback.returning(windowNanos)) {
-                local.await();
+                localAt = local.await();
                 localPlace = true;
             }
             ClusterBudgets.Decision decision;
@@ -74,11 +77,18 @@ public final class ClusterPace {
             }
             fallback.answered();
             if (decision.granted()) {
-                return;
+                return decision.atMicros();
             }
             long wait = decision.waitFor() == null ? POLL_NANOS : decision.waitFor().toNanos();
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
+    }
+
+    /** A moment of System.nanoTime as epoch microseconds (the wall clock now, less the nanoseconds since). */
+    private static long epochMicros(long nanoTime) {
+        long nowNanos = System.nanoTime();
+        Instant wall = Instant.now();
+        return wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000 - (nowNanos - nanoTime) / 1000;
     }
 
     boolean isLocal() {

@@ -53,12 +53,17 @@ final class SendLog {
         return Duration.ofNanos(Math.round(count / (perSecond * (1 - margin)) * 1e9));
     }
 
-    /** Blocks until a send fits the log and records it, at that moment. */
-    void await() throws InterruptedException {
+    /** Blocks until a send fits the log and records it, at that moment; returns that moment (the log's nano clock). */
+    long await() throws InterruptedException {
         while (true) {
-            long wait = tryRecord();
+            long wait;
+            long at;
+            synchronized (this) {
+                wait = tryRecord();
+                at = last;
+            }
             if (wait <= 0) {
-                return;
+                return at;
             }
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }

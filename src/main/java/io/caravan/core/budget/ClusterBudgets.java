@@ -27,8 +27,9 @@ public class ClusterBudgets {
      * @param granted  the call may go now; {@link #release} it when answered
      * @param waitFor  when refused: until the budget has room, or null when only an answer in flight can free it
      * @param refusedBy when refused: the index of the budget that refused
+     * @param atMicros  when granted: the moment the call was logged, on Redis's clock (epoch microseconds); else 0
      */
-    public record Decision(boolean granted, String token, Duration waitFor, int refusedBy) {
+    public record Decision(boolean granted, String token, Duration waitFor, int refusedBy, long atMicros) {
     }
 
     private static final RedisScript<List> ACQUIRE = RedisScript.of(new ClassPathResource("io/caravan/core/budget/acquire.lua"), List.class);
@@ -76,10 +77,10 @@ public class ClusterBudgets {
             throw new IllegalStateException("the budget script answered " + result);
         }
         if (((Number) result.get(0)).longValue() == 1) {
-            return new Decision(true, token, Duration.ZERO, -1);
+            return new Decision(true, token, Duration.ZERO, -1, ((Number) result.get(1)).longValue());
         }
         long wait = ((Number) result.get(1)).longValue();
-        return new Decision(false, null, wait < 0 ? null : Duration.ofNanos(wait * 1000), ((Number) result.get(2)).intValue() - 1);
+        return new Decision(false, null, wait < 0 ? null : Duration.ofNanos(wait * 1000), ((Number) result.get(2)).intValue() - 1, 0);
     }
 
     /** @param called false when nothing reached the outside service: the permit is simply given back */

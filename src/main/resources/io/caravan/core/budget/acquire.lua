@@ -3,7 +3,7 @@
 -- a call in flight frees it). Times are Redis's own clock, in microseconds, the same for every hub.
 -- ARGV: token, lease micros (0 = the call is logged as made now, for a budget counted when calls are sent), then per
 -- budget: count, window micros, exclusive (1 = at most one call in flight).
--- Returns {1, 0, 0} granted; {0, wait micros, i} refused by budget i, wait -1 = until a call in flight is answered.
+-- Returns {1, now, 0} granted (now: Redis's clock, micros, the moment logged); {0, wait micros, i} refused by budget i, wait -1 = until a call in flight is answered.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local token = ARGV[1]
@@ -41,4 +41,4 @@ for i = 1, budgets do
     redis.call('PEXPIRE', KEYS[2 * i], math.ceil((lease + window) / 1000) + 1000)
   end
 end
-return {1, 0, 0}
+return {1, now, 0}

@@ -3,20 +3,24 @@ package io.caravan.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.commons.logging.Log;
-import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.NativeDetector;
 import org.springframework.core.Ordered;
+import org.springframework.core.SpringProperties;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.ClassUtils;
 
 /**
- * With {@code -Dspring.aot.enabled=true} (the container, docs/startup.md): checks that this jar's build-time bean
- * definitions were made for this hub's settings ({@link SpringAotSettings}) and, when they were not (another flow
- * set, a profile, a management port) or the jar has none, starts the hub without them, as a plain start, and says
- * why. Runs once the configuration files are read and before the application context exists, which is when Spring
- * Boot decides between the generated definitions and the configuration classes.
+ * Decides whether this start uses Spring AOT's build-time bean definitions ({@code ./mvnw -Paot package},
+ * docs/startup.md). A jar built with them uses them when its settings ({@link SpringAotSettings}: flows, profiles,
+ * management port, JMX) are the ones they were made for; otherwise, or when the jar has none, the hub starts from the
+ * configuration classes, as without -Paot, and says why. {@code -Dspring.aot.enabled=false} opts out;
+ * {@code =true} asks for them (the container's start.sh) and gets the same check. Runs once the configuration files
+ * are read and before the application context exists, which is when Spring Boot reads the flag.
  */
 public class SpringAotGuard implements EnvironmentPostProcessor, Ordered {
 
@@ -30,14 +34,27 @@ public class SpringAotGuard implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (!AotDetector.useGeneratedArtifacts() || System.getProperty("spring.aot.processing") != null) {
+        String flag = SpringProperties.getProperty(ENABLED);
+        if ("false".equalsIgnoreCase(flag) || NativeDetector.inNativeImage()
+                || System.getProperty("spring.aot.processing") != null) {
             return;
         }
-        String reason = mismatch(recorded(application.getClassLoader()), SpringAotSettings.of(environment));
-        if (reason != null) {
-            System.setProperty(ENABLED, "false");
+        boolean asked = Boolean.parseBoolean(flag);
+        String recorded = recorded(application.getClassLoader());
+        if (recorded == null && !asked) {
+            return; // a jar built without -Paot, started as always
+        }
+        Class<?> main = application.getMainApplicationClass();
+        boolean generated = main != null
+                && ClassUtils.isPresent(main.getName() + "__ApplicationContextInitializer", application.getClassLoader());
+        // Dev mode (dev.caravan.DevCaravan) and other entry points have no definitions of their own: silently off,
+        // unless they were asked for.
+        String reason = generated ? mismatch(recorded, SpringAotSettings.of(environment))
+                : "no definitions for " + (main == null ? "this entry point" : main.getName());
+        SpringProperties.setProperty(ENABLED, String.valueOf(reason == null));
+        if (reason != null && (generated || asked)) {
             log.warn("Spring AOT off for this start (" + reason + "): starting from the configuration classes. Build the "
-                    + "jar for these settings (docs/startup.md) or set CARAVAN_SPRING_AOT=off.");
+                    + "jar for these settings (docs/startup.md) or set -Dspring.aot.enabled=false.");
         }
     }
 
@@ -46,13 +63,13 @@ public class SpringAotGuard implements EnvironmentPostProcessor, Ordered {
         if (recorded == null) {
             return "this jar was built without it (./mvnw -Paot package)";
         }
-        String built = recorded.lines().filter(line -> !line.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
-        if (built.equals(current)) {
+        List<String> built = recorded.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
+        List<String> now = current.lines().toList();
+        if (built.equals(now)) {
             return null;
         }
         StringBuilder differences = new StringBuilder();
-        var now = current.lines().toList();
-        for (String line : built.lines().toList()) {
+        for (String line : built) {
             String key = line.substring(0, line.indexOf('=') + 1);
             String mine = now.stream().filter(l -> l.startsWith(key)).findFirst().orElse(key + "?");
             if (!mine.equals(line)) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
@@ -39,23 +40,41 @@ public class SpringAotGuard implements EnvironmentPostProcessor, Ordered {
                 || System.getProperty("spring.aot.processing") != null) {
             return;
         }
-        boolean asked = Boolean.parseBoolean(flag);
         String recorded = recorded(application.getClassLoader());
-        if (recorded == null && !asked) {
-            return; // a jar built without -Paot, started as always
-        }
         Class<?> main = application.getMainApplicationClass();
         boolean generated = main != null
                 && ClassUtils.isPresent(main.getName() + "__ApplicationContextInitializer", application.getClassLoader());
-        // Dev mode (dev.caravan.DevCaravan) and other entry points have no definitions of their own: silently off,
-        // unless they were asked for.
-        String reason = generated ? mismatch(recorded, SpringAotSettings.of(environment))
-                : "no definitions for " + (main == null ? "this entry point" : main.getName());
-        SpringProperties.setProperty(ENABLED, String.valueOf(reason == null));
-        if (reason != null && (generated || asked)) {
-            log.warn("Spring AOT off for this start (" + reason + "): starting from the configuration classes. Build the "
-                    + "jar for these settings (docs/startup.md) or set -Dspring.aot.enabled=false.");
+        Decision decision = decide(Boolean.parseBoolean(flag), recorded, generated ? null : main == null ? "?" : main.getName(),
+                () -> SpringAotSettings.of(environment));
+        if (decision == null) {
+            return;
         }
+        SpringProperties.setProperty(ENABLED, String.valueOf(decision.on()));
+        if (decision.warning() != null) {
+            log.warn("Spring AOT off for this start (" + decision.warning() + "): starting from the configuration classes. "
+                    + "Build the jar for these settings (docs/startup.md) or set -Dspring.aot.enabled=false.");
+        }
+    }
+
+    /** Spring AOT on or off for this start, and why it is off when that needs saying. */
+    record Decision(boolean on, String warning) {
+    }
+
+    /**
+     * What a start not opted out does: {@code asked} with {@code -Dspring.aot.enabled=true}; {@code recorded} the
+     * jar's build-time settings (null: built without -Paot); {@code noDefinitionsFor} the entry point without generated
+     * definitions (dev mode's DevCaravan), else null. Null: nothing to change, the start goes on as it would.
+     */
+    static Decision decide(boolean asked, String recorded, String noDefinitionsFor, Supplier<String> settings) {
+        if (recorded == null && !asked) {
+            return null; // a jar built without -Paot, started as always
+        }
+        if (noDefinitionsFor != null) {
+            // Silently off for another entry point, unless the definitions were asked for.
+            return new Decision(false, asked ? "no definitions for " + noDefinitionsFor : null);
+        }
+        String reason = mismatch(recorded, settings.get());
+        return new Decision(reason == null, reason);
     }
 
     /** Why the build-time settings do not fit this hub's, or null when they do. */

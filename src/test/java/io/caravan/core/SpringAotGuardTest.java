@@ -59,4 +59,22 @@ class SpringAotGuardTest {
                 .isEqualTo("built for flow.amazon=true, this hub false, built for profiles=, this hub hawtio");
         assertThat(SpringAotGuard.mismatch(null, built)).contains("built without it");
     }
+
+    @Test
+    void eachKindOfJarAndStartGetsWhatDocsStartupSays() {
+        String built = SpringAotSettings.of(allFlows());
+        String other = SpringAotSettings.of(allFlows().withProperty("caravan.amazon.client-id", ""));
+        assertThat(SpringAotGuard.decide(false, null, null, () -> built)).as("a jar built without -Paot").isNull();
+        assertThat(SpringAotGuard.decide(true, null, null, () -> built)).as("asked for, built without -Paot")
+                .isEqualTo(new SpringAotGuard.Decision(false, "this jar was built without it (./mvnw -Paot package)"));
+        assertThat(SpringAotGuard.decide(false, built, null, () -> built)).as("the recorded settings")
+                .isEqualTo(new SpringAotGuard.Decision(true, null));
+        assertThat(SpringAotGuard.decide(true, built, null, () -> built)).isEqualTo(new SpringAotGuard.Decision(true, null));
+        assertThat(SpringAotGuard.decide(false, built, null, () -> other)).as("other settings")
+                .isEqualTo(new SpringAotGuard.Decision(false, "built for flow.amazon=true, this hub false"));
+        assertThat(SpringAotGuard.decide(false, built, "dev.caravan.DevCaravan", () -> built)).as("dev mode, silently")
+                .isEqualTo(new SpringAotGuard.Decision(false, null));
+        assertThat(SpringAotGuard.decide(true, built, "dev.caravan.DevCaravan", () -> built))
+                .isEqualTo(new SpringAotGuard.Decision(false, "no definitions for dev.caravan.DevCaravan"));
+    }
 }

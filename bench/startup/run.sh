@@ -4,11 +4,15 @@
 # the hub is idle once up. Goals on an idle 2-core machine: <= 2.5 s with JDK 25's AOT cache, <= 8 s plain, idle
 # RSS <= 300 MB. One line per variant, `start <variant>: median S s, RSS M MB`, then min/median/max, the CPU it took
 # and the ratio to its goal:
-#   plain-17   the fat jar on JDK 17 (what the build targets), no archive of any kind
+#   plain-17   the fat jar on JDK 17 (what the build targets), no archive of any kind; the jar is built with -Paot
+#              (pom.xml), so it starts from Spring AOT's bean definitions made for every flow on (the fakes' settings)
 #   extracted-17  the extracted jar (docker/Dockerfile's layout: caravan.jar naming lib/*.jar) on JDK 17, no archive:
 #              the same start without the fat jar's nested-jar class loading (docs/startup.md)
-#   aot-25     the extracted jar on JDK 25 with the AOT cache (JEP 483/514/515) of a training run: one start to
-#              ready and a stop under -XX:AOTCacheOutput (docker/Dockerfile: the container's first run, start.sh)
+#   aot-25     the container's start: the extracted jar on JDK 25 with Spring AOT's bean definitions and the AOT
+#              cache (JEP 483/514/515) of a training run: one start to ready and a stop under -XX:AOTCacheOutput
+#              (docker/Dockerfile: the container's first run, start.sh)
+#   plain-17-no-spring-aot, aot-25-no-spring-aot  the same with -Dspring.aot.enabled=false: from the configuration
+#              classes, as every jar started before -Paot (run only when named in BENCH_VARIANTS)
 #   cds-21     the extracted jar on JDK 21 with the class-data-sharing archive of a training run
 #              (-XX:ArchiveClassesAtExit); skipped with a message where no JDK 21 can be found or installed
 #   dev        ./mvnw spring-boot:test-run on embedded PostgreSQL and Redis (CARAVAN_EMBEDDED=always), from the mvnw
@@ -29,7 +33,8 @@
 #   BENCH_RUNS        runs per jar variant (5)
 #   BENCH_DEV_RUNS    spring-boot:test-run runs (2; 0 to skip)
 #   BENCH_IDLE        seconds after ready before the RSS is read (10)
-#   BENCH_VARIANTS    jar variants to run ("plain-17 extracted-17 aot-25 cds-21")
+#   BENCH_VARIANTS    jar variants to run ("plain-17 extracted-17 aot-25 cds-21"; also plain-17-no-spring-aot and
+#                     aot-25-no-spring-aot)
 #   BENCH_JAVA_OPTS   JVM options of every hub run (default: the Dockerfile's, see below)
 #   JAVA17_HOME, JAVA21_HOME, JAVA25_HOME (or CARAVAN_JDK25_HOME)   the JDKs; else found under /usr/lib/jvm (and
 #                     JDK 17 from PATH); a missing JDK 21 is installed from Debian's openjdk-21-jre-headless if the
@@ -73,7 +78,9 @@ fi
 echo "JDK 17: $J17"; echo "JDK 21: ${J21:-none}"; echo "JDK 25: ${J25:-none}"
 
 echo "uptime before: $(uptime)"
-./mvnw -B -q package -DskipTests
+# -Paot: Spring AOT's bean definitions for every flow on (pom.xml caravan.aot.settings), used by every variant but
+# the *-no-spring-aot ones (the jar's spring.properties turns them on; the fakes configure every flow).
+./mvnw -B -q -Paot package -DskipTests
 JAR="$(ls target/caravan-*.jar | grep -v -- '-plain' | head -1)"
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/test.cp" >/dev/null
 
@@ -166,7 +173,7 @@ hub() {
 }
 
 declare -A TIMES CPUS RSS GOAL
-GOAL[plain-17]=8000; GOAL[extracted-17]=8000; GOAL[aot-25]=2500; GOAL[cds-21]=8000; GOAL[dev]=
+GOAL[plain-17]=8000; GOAL[extracted-17]=8000; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[dev]=
 RSS_GOAL=300
 
 report() { # variant, then "ms cpu rss" triples in TIMES/CPUS/RSS
@@ -198,20 +205,28 @@ XJAR="$(ls "$OUT"/extracted/caravan-*.jar)"
 RUNNING=()
 for variant in $VARIANTS; do
   case "$variant" in
-    plain-17|extracted-17) RUNNING+=("$variant") ;;
+    plain-17|extracted-17|plain-17-no-spring-aot) RUNNING+=("$variant") ;;
     aot-25)
       if [ -z "$J25" ]; then skip aot-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
       # Training: one whole start to ready, then a normal stop, which writes the cache. It holds every class of the
       # start-up, Camel's routes and Tomcat's start included, which a -Dspring.context.exit=onRefresh run stops before.
       rm -f "$OUT/caravan.aot"
-      hub "$J25" "$XJAR" "$OUT/aot-training.log" -XX:AOTCacheOutput="$OUT/caravan.aot" >/dev/null
+      hub "$J25" "$XJAR" "$OUT/aot-training.log" -XX:AOTCacheOutput="$OUT/caravan.aot" -Dspring.aot.enabled=true >/dev/null
+      grep -q "Starting AOT-processed" "$OUT/aot-training.log" \
+        || echo "aot-25: the hub started without Spring AOT's beans (SpringAotGuard's warning in $OUT/aot-training.log)" >&2
       if [ -s "$OUT/caravan.aot" ]; then RUNNING+=("$variant"); else skip aot-25 "the training run wrote no cache; see $OUT/aot-training.log"; fi ;;
+    aot-25-no-spring-aot)
+      if [ -z "$J25" ]; then skip "$variant" "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
+      rm -f "$OUT/caravan-no-spring-aot.aot"
+      hub "$J25" "$XJAR" "$OUT/aot-no-spring-aot-training.log" -XX:AOTCacheOutput="$OUT/caravan-no-spring-aot.aot" \
+        -Dspring.aot.enabled=false >/dev/null
+      if [ -s "$OUT/caravan-no-spring-aot.aot" ]; then RUNNING+=("$variant"); else skip "$variant" "the training run wrote no cache; see $OUT/aot-no-spring-aot-training.log"; fi ;;
     cds-21)
       if [ -z "$J21" ]; then skip cds-21 "no JDK 21: JAVA21_HOME or /usr/lib/jvm, and Debian has no openjdk-21-jre-headless here"; continue; fi
       rm -f "$OUT/caravan-21.jsa"
       hub "$J21" "$XJAR" "$OUT/cds-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-21.jsa" >/dev/null
       if [ -s "$OUT/caravan-21.jsa" ]; then RUNNING+=("$variant"); else skip cds-21 "the training run wrote no archive; see $OUT/cds-training.log"; fi ;;
-    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, extracted-17, aot-25, cds-21)" >&2; exit 2 ;;
+    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, plain-17-no-spring-aot, extracted-17, aot-25, aot-25-no-spring-aot, cds-21)" >&2; exit 2 ;;
   esac
 done
 
@@ -219,8 +234,11 @@ for i in $(seq 1 "$RUNS"); do
   for variant in ${RUNNING[@]+"${RUNNING[@]}"}; do
     case "$variant" in
       plain-17) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log") ;;
+      plain-17-no-spring-aot) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log" -Dspring.aot.enabled=false) ;;
       extracted-17) result=$(hub "$J17" "$XJAR" "$OUT/hub-$variant-$i.log") ;;
-      aot-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot") ;;
+      aot-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot" -Dspring.aot.enabled=true) ;;
+      aot-25-no-spring-aot) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan-no-spring-aot.aot" \
+        -Dspring.aot.enabled=false) ;;
       cds-21) result=$(hub "$J21" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-21.jsa") ;;
     esac
     read -r t c r <<<"$result"

@@ -209,7 +209,8 @@ public class PriceWrite {
                         product.titleNow(item), product.urlNow(item), product.imageUrlNow(item),
                         status, status.equals("inaccessible") ? product.price() : price, currency, savingBasis,
                         item != null && item.offer() != null ? item.offer().savingBasisType() : null, availability,
-                        error == null ? null : Secrets.redact(error.code() + ": " + error.message()),
+                        error != null ? Secrets.redact(error.code() + ": " + error.message())
+                                : item != null && item.offer() != null ? item.offer().problem() : null,
                         Math.max(1, next.nextCheck() - now.getEpochSecond()), b.deals(), b.exposure(), b.dealSeconds(),
                         b.dealsEnded(), b.moves(), b.inDeal() ? Instant.ofEpochSecond(b.dealSince()) : null,
                         Double.isNaN(b.lastPrice()) ? null : BigDecimal.valueOf(b.lastPrice()), next.tier());

@@ -21,12 +21,55 @@ package io.caravan.amazon;
  * @param lastPrice   the last price that counted as a move (changes under the noise threshold do not), NaN if none
  * @param moves       real price moves outside deals (faded): a product that moves for real draws its prior from the
  *                    category's movers, see {@link #mover()}
+ * @param dealEnd     epoch second the running deal ends as Amazon announced it ({@code dealDetails.endTime}), -1 when
+ *                    unknown or no deal runs
+ * @param timed       deals seen with Amazon's start and end ({@code dealDetails}: Lightning and limited-time deals),
+ *                    faded
+ * @param lightning   of those, deals whose listing Amazon typed {@code LIGHTNING_DEAL}, faded
  */
 public record CheckBelief(double deals, double exposure, double dealSeconds, double dealsEnded, long lastCheck,
-                          long dealSince, double lastPrice, double moves) {
+                          long dealSince, double lastPrice, double moves, long dealEnd, double timed, double lightning) {
+
+    /**
+     * What a check's listing said of the running deal ({@code dealDetails} and the listing's {@code type}).
+     *
+     * @param start     epoch second Amazon says the deal started ({@code startTime}), -1 unknown
+     * @param end       epoch second Amazon says it ends ({@code endTime}), -1 unknown
+     * @param lightning the listing's type is {@code LIGHTNING_DEAL}
+     */
+    public record Timing(long start, long end, boolean lightning) {
+        /** Nothing said: an ordinary price drop, or no dealDetails asked for. */
+        public static final Timing NONE = new Timing(-1, -1, false);
+    }
 
     /** A product never checked. */
     public static final CheckBelief NEW = new CheckBelief(0, 0, 0, 0, -1, -1, Double.NaN, 0);
+
+    /** A belief without Amazon's deal times. */
+    public CheckBelief(double deals, double exposure, double dealSeconds, double dealsEnded, long lastCheck,
+                       long dealSince, double lastPrice, double moves) {
+        this(deals, exposure, dealSeconds, dealsEnded, lastCheck, dealSince, lastPrice, moves, -1, 0, 0);
+    }
+
+    /**
+     * Prior groups ({@link #group()}): none of the others; moves its price for real; has had timed deals (limited-time
+     * deals); has had Lightning Deals.
+     */
+    public static final int QUIET = 0;
+    public static final int MOVER = 1;
+    public static final int TIMED = 2;
+    public static final int LIGHTNING = 3;
+    public static final int GROUPS = 4;
+
+    /**
+     * Whose products' habits this one's prior is pooled from, within its category: the kind of deal Amazon said the
+     * product runs (Lightning Deals, short and in fixed slots; other timed deals of Amazon's deals programme), else
+     * whether it moves its price for real. Sellers who run one kind of deal tend to run it again, so one sighting with
+     * dealDetails places a product among its likes, where its own one or two deals could not.
+     */
+    public int group() {
+        return lightning >= 0.5 ? LIGHTNING : timed >= 0.5 ? TIMED : mover() ? MOVER : QUIET;
+    }
 
     /** Has moved its price for real lately: its prior comes from the products of its category that did too. */
     public boolean mover() {
@@ -37,18 +80,28 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
         return dealSince >= 0;
     }
 
+    /** The belief after a check at {@code at} that saw no {@code dealDetails}. */
+    public CheckBelief observe(long at, double price, boolean inDealNow, double duration, double noise, double memory) {
+        return observe(at, price, inDealNow, Timing.NONE, duration, noise, memory);
+    }
+
     /**
      * The belief after a check at {@code at}.
      *
      * @param price     observed price, NaN when there is no offer
      * @param inDealNow the deal rules say a deal is running (started or kept)
+     * @param timing    what the listing said of the running deal ({@link Timing#NONE}: nothing)
      * @param duration  the current estimate of the mean deal duration in seconds (weighs the exposure)
      * @param noise     relative price change under which a move is noise (0.02 = 2 %)
      * @param memory    half-life of evidence in seconds
      */
-    public CheckBelief observe(long at, double price, boolean inDealNow, double duration, double noise, double memory) {
+    public CheckBelief observe(long at, double price, boolean inDealNow, Timing timing, double duration, double noise,
+                               double memory) {
+        long start = inDealNow && timing.start() >= 0 && timing.start() <= at ? timing.start() : -1;
+        long end = inDealNow && timing.end() > Math.max(start, 0) ? timing.end() : -1;
         if (lastCheck < 0) {
-            return new CheckBelief(0, 0, 0, 0, at, inDealNow ? at : -1, price, 0);
+            // A deal running at the first check is not counted (no exposure yet), but its end is still worth knowing.
+            return new CheckBelief(0, 0, 0, 0, at, inDealNow ? (start >= 0 ? start : at) : -1, price, 0, end, 0, 0);
         }
         long gap = Math.max(0, at - lastCheck);
         double fade = Math.pow(0.5, gap / memory);
@@ -57,7 +110,10 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
         double ds = dealSeconds * fade;
         double de = dealsEnded * fade;
         double mv = moves * fade;
+        double tm = timed * fade;
+        double lt = lightning * fade;
         long since = dealSince;
+        long ends = dealEnd;
         if (!inDeal()) {
             // Deals can only be seen starting while none runs.
             // A check that finds no offer could not have seen a deal, whatever started in the gap: no exposure.
@@ -66,17 +122,26 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
             }
             if (inDealNow) {
                 d += 1;
-                // Measured from the check that saw it, not from a guessed start: after a long gap a deal still running
-                // is usually one that started late in it (the short ones already ended), so "half-way into the gap"
-                // inflated durations two- to four-fold. For exponential durations what runs on from any moment has
-                // the same mean (memoryless), so first-seen-to-end is an unbiased sample; fixed-length lightning deals
-                // come out shorter than they are, which errs towards checking them often enough.
-                since = at;
+                // Without Amazon's start, measured from the check that saw it, not from a guessed start: after a long
+                // gap a deal still running is usually one that started late in it (the short ones already ended), so
+                // "half-way into the gap" inflated durations two- to four-fold. For exponential durations what runs on
+                // from any moment has the same mean (memoryless), so first-seen-to-end is an unbiased sample;
+                // fixed-length lightning deals come out shorter than they are. With dealDetails the start is exact.
+                since = start >= 0 ? start : at;
+                ends = end;
+                tm += start >= 0 && end >= 0 ? 1 : 0;
+                lt += timing.lightning() ? 1 : 0;
             }
         } else if (!inDealNow) {
             de += 1;
-            ds += Math.max(1, (at - gap / 2) - dealSince);
+            // The end lies between the last check (deal still on) and this one: Amazon's end time when it falls there
+            // (the deal's exact length), else half-way (it ended early, e.g. sold out, or no end time was given).
+            long endedAt = dealEnd >= 0 && dealEnd > lastCheck && dealEnd <= at ? dealEnd : at - gap / 2;
+            ds += Math.max(1, endedAt - dealSince);
             since = -1;
+            ends = -1;
+        } else if (end >= 0) {
+            ends = end;
         }
         double kept = lastPrice;
         if (moved(lastPrice, price, noise)) {
@@ -86,7 +151,7 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
             }
             kept = price;
         }
-        return new CheckBelief(d, e, ds, de, at, since, kept, mv);
+        return new CheckBelief(d, e, ds, de, at, since, kept, mv, ends, tm, lt);
     }
 
     /** A change counts as a move only at {@code noise} or more of the price (or when the offer appears or goes). */

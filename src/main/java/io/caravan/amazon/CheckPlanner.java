@@ -49,6 +49,8 @@ public final class CheckPlanner {
      * exposure is a few checks of a new product, enough to place it, and explore-interval still looks at quiet ones.
      */
     static final double EXPLORE_EXPOSURE = 3 * 86_400;
+    /** How long after Amazon's announced end of a deal it is checked: the end has passed by then, on any clock skew. */
+    static final long END_GRACE = 60;
     public static final int TIER_DEAL = 2;
     public static final int TIER_GUARANTEED = 1;
     public static final int TIER_OTHER = 0;
@@ -131,8 +133,18 @@ public final class CheckPlanner {
      */
     public Plan plan(CheckBelief belief, long at, double price, boolean inDeal, boolean guaranteed, Prior prior, double mu,
                      SplittableRandom random) {
+        return plan(belief, at, price, inDeal, CheckBelief.Timing.NONE, guaranteed, prior, mu, random);
+    }
+
+    /**
+     * As {@link #plan(CheckBelief, long, double, boolean, boolean, Prior, double, SplittableRandom)}, with what Amazon
+     * said of the running deal ({@code dealDetails} and the listing's type): the start dates the deal exactly, start to
+     * end is its length, the end is when to look again, and the deal's kind says whose prior the product shares.
+     */
+    public Plan plan(CheckBelief belief, long at, double price, boolean inDeal, CheckBelief.Timing timing,
+                     boolean guaranteed, Prior prior, double mu, SplittableRandom random) {
         double duration = duration(belief, prior);
-        CheckBelief next = belief.observe(at, price, inDeal, duration, settings.noise, settings.memory);
+        CheckBelief next = belief.observe(at, price, inDeal, timing, duration, settings.noise, settings.memory);
         double rate = rate(next, prior, random);
         duration = duration(next, prior);
         return schedule(next, at, rate, duration, guaranteed, belief.inDeal() && !inDeal, mu, random);
@@ -152,12 +164,20 @@ public final class CheckPlanner {
             interval = Math.max(interval, settings.cooldown);
         }
         int tier = TIER_OTHER;
+        long cap = Long.MAX_VALUE;
         if (guaranteed) {
-            interval = Math.min(interval, (long) (settings.maxInterval * (1 - 0.25 * random.nextDouble())));
+            cap = (long) (settings.maxInterval * (1 - 0.25 * random.nextDouble()));
+            interval = Math.min(interval, cap);
             tier = TIER_GUARANTEED;
         }
         if (belief.inDeal()) {
             interval = Math.min(interval, settings.expiryLatency);
+            if (belief.dealEnd() > at) {
+                // Amazon said when it ends: no new deal can start while this one runs, so look just after its end
+                // (posted at once), and within expiry-latency meanwhile in case it ends early (sold out).
+                long toEnd = Math.max(settings.minInterval, belief.dealEnd() + END_GRACE - at);
+                interval = Math.min(cap, Math.min(settings.expiryLatency, toEnd));
+            }
             tier = TIER_DEAL;
         }
         return new Plan(belief, at + interval, tier, rate, duration);

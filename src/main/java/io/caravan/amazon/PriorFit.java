@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * How the products' deal rates spread around their category's mean, and how much the duration prior weighs, fitted
- * from the catalogue (empirical Bayes) instead of assumed, once per class (products that move their price for real,
- * and those that do not).
+ * from the catalogue (empirical Bayes) instead of assumed, once per prior group ({@link CheckBelief#group()}: products
+ * whose deals came with Amazon's dealDetails, products that move their price for real, the others).
  *
  * <p>Rates: a nonparametric prior (Kiefer–Wolfowitz NPMLE, by EM) on a log grid of multipliers of the category's mean
  * rate, the shares that make the products' own (faded) deal counts most likely given their effective exposure. A
@@ -33,16 +33,27 @@ public final class PriorFit {
     /** EM steps per fit, from an even prior. */
     static final int STEPS = 60;
 
-    private final Sample[] classes = {new Sample(), new Sample()};
+    private final Sample[] classes = java.util.stream.Stream.generate(Sample::new).limit(CheckBelief.GROUPS)
+            .toArray(Sample[]::new);
 
     /** One checked product's evidence, with the category prior it is shrunk towards. */
     public void add(boolean mover, CheckBelief belief, CheckPlanner.Prior prior) {
-        classes[mover ? 1 : 0].add(belief, prior);
+        add(mover ? CheckBelief.MOVER : CheckBelief.QUIET, belief, prior);
+    }
+
+    /** As above, for a product of prior group {@code group} ({@link CheckBelief#group()}). */
+    public void add(int group, CheckBelief belief, CheckPlanner.Prior prior) {
+        classes[group].add(belief, prior);
     }
 
     /** The category prior {@code prior} of a product of class {@code mover}, with the class's fitted weights. */
     public CheckPlanner.Prior apply(CheckPlanner.Prior prior, boolean mover) {
-        Sample s = classes[mover ? 1 : 0];
+        return apply(prior, mover ? CheckBelief.MOVER : CheckBelief.QUIET);
+    }
+
+    /** The category prior {@code prior} of a product of group {@code group}, with the group's fitted weights. */
+    public CheckPlanner.Prior apply(CheckPlanner.Prior prior, int group) {
+        Sample s = classes[group];
         return prior.fitted(s.ends, s.mix);
     }
 
@@ -57,11 +68,19 @@ public final class PriorFit {
 
     /** The fitted shares of class {@code mover} (null: not fitted), for reports. */
     public double[] mix(boolean mover) {
-        return classes[mover ? 1 : 0].mix;
+        return mix(mover ? CheckBelief.MOVER : CheckBelief.QUIET);
+    }
+
+    public double[] mix(int group) {
+        return classes[group].mix;
     }
 
     public double ends(boolean mover) {
-        return classes[mover ? 1 : 0].ends;
+        return ends(mover ? CheckBelief.MOVER : CheckBelief.QUIET);
+    }
+
+    public double ends(int group) {
+        return classes[group].ends;
     }
 
     /**

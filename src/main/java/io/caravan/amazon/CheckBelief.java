@@ -122,12 +122,15 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
             }
             if (inDealNow) {
                 d += 1;
-                // Without Amazon's start, measured from the check that saw it, not from a guessed start: after a long
-                // gap a deal still running is usually one that started late in it (the short ones already ended), so
-                // "half-way into the gap" inflated durations two- to four-fold. For exponential durations what runs on
-                // from any moment has the same mean (memoryless), so first-seen-to-end is an unbiased sample;
-                // fixed-length lightning deals come out shorter than they are. With dealDetails the start is exact.
-                since = start >= 0 ? start : at;
+                // Measured from the check that saw it, not from a guessed start: after a long gap a deal still running
+                // is usually one that started late in it (the short ones already ended), so "half-way into the gap"
+                // inflated durations two- to four-fold. For exponential durations what runs on from any moment has the
+                // same mean (memoryless), so first-seen-to-end is an unbiased sample. Nor from Amazon's start, save for
+                // a Lightning Deal: a check catches a long deal more often than a short one, so the full lengths of the
+                // deals caught overstate a product's mean when its deals' lengths vary (up to twice, for exponential
+                // lengths checked sparsely). A Lightning Deal runs a fixed slot, so its full length is exact, where
+                // first-seen-to-end would come out half as long.
+                since = start >= 0 && timing.lightning() ? start : at;
                 ends = end;
                 tm += start >= 0 && end >= 0 ? 1 : 0;
                 lt += timing.lightning() ? 1 : 0;

@@ -21,6 +21,10 @@ class CheckPlannerDealDetailsTest {
         return new CheckBelief.Timing(start, end, false);
     }
 
+    static CheckBelief.Timing lightning(long start, long end) {
+        return new CheckBelief.Timing(start, end, true);
+    }
+
     /** Checked at 0 and every 6 h until {@code seen}, quiet at 100. */
     static CheckBelief quietUntil(long seen) {
         CheckBelief b = CheckBelief.NEW;
@@ -31,15 +35,15 @@ class CheckPlannerDealDetailsTest {
     }
 
     @Test
-    void aTimedDealIsDatedFromAmazonsStartAndItsLengthIsExact() {
+    void aLightningDealIsDatedFromAmazonsStartAndItsLengthIsExact() {
         // Checks at 0, 6 h, 12 h; a lightning deal runs 13:00–15:30, seen at 14:00, gone at 20:00.
         CheckBelief before = quietUntil(13 * HOUR);
-        CheckBelief seen = before.observe(14 * HOUR, 70, true, timed(13 * HOUR, 15 * HOUR + 30 * MIN), 6 * HOUR, 0.02, 30 * DAY);
+        CheckBelief seen = before.observe(14 * HOUR, 70, true, lightning(13 * HOUR, 15 * HOUR + 30 * MIN), 6 * HOUR, 0.02,
+                30 * DAY);
 
         assertThat(seen.dealSince()).as("Amazon's start, not the sighting").isEqualTo(13 * HOUR);
         assertThat(seen.dealEnd()).isEqualTo(15 * HOUR + 30 * MIN);
         assertThat(seen.timed()).isEqualTo(1);
-        assertThat(seen.group()).isEqualTo(CheckBelief.TIMED);
         assertThat(seen.deals()).isCloseTo(1, Offset.offset(0.01));
 
         CheckBelief gone = seen.observe(20 * HOUR, 100, false, 6 * HOUR, 0.02, 30 * DAY);
@@ -51,8 +55,23 @@ class CheckPlannerDealDetailsTest {
     }
 
     @Test
-    void aDealThatEndsBeforeItsAnnouncedEndIsMeasuredFromItsStartToHalfWay() {
-        CheckBelief seen = quietUntil(13 * HOUR).observe(14 * HOUR, 70, true, timed(13 * HOUR, 30 * HOUR), 6 * HOUR, 0.02, 30 * DAY);
+    void anotherTimedDealIsMeasuredFromItsSightingToItsAnnouncedEnd() {
+        // A limited-time deal 13:00–15:30 seen at 14:00: its full length would be length-biased (long deals are caught
+        // more often), what runs on from the sighting is not; the announced end makes that exact.
+        CheckBelief seen = quietUntil(13 * HOUR).observe(14 * HOUR, 70, true, timed(13 * HOUR, 15 * HOUR + 30 * MIN),
+                6 * HOUR, 0.02, 30 * DAY);
+
+        assertThat(seen.dealSince()).isEqualTo(14 * HOUR);
+        assertThat(seen.group()).isEqualTo(CheckBelief.TIMED);
+        CheckBelief gone = seen.observe(20 * HOUR, 100, false, 6 * HOUR, 0.02, 30 * DAY);
+        assertThat(gone.dealSeconds()).as("14:00 to 15:30, not to half-way into the gap (17:00)")
+                .isCloseTo(1.5 * HOUR, Offset.offset(60.0));
+    }
+
+    @Test
+    void aDealThatEndsBeforeItsAnnouncedEndIsMeasuredToHalfWay() {
+        CheckBelief seen = quietUntil(13 * HOUR).observe(14 * HOUR, 70, true, lightning(13 * HOUR, 30 * HOUR), 6 * HOUR, 0.02,
+                30 * DAY);
 
         // Sold out: gone at 18 h, long before the announced 30 h.
         CheckBelief gone = seen.observe(18 * HOUR, 100, false, 6 * HOUR, 0.02, 30 * DAY);
@@ -93,7 +112,7 @@ class CheckPlannerDealDetailsTest {
     }
 
     @Test
-    void theExactLengthTeachesAShortDuration() {
+    void theExactLengthOfLightningDealsTeachesAShortDuration() {
         // Two lightning deals of 2 h each, each first seen an hour in: without their start they look half as long.
         CheckBelief timed = quietUntil(13 * HOUR);
         CheckBelief untimed = timed;
@@ -102,7 +121,7 @@ class CheckPlannerDealDetailsTest {
                 timed = timed.observe(start - HOUR, 100, false, 2 * HOUR, 0.02, 30 * DAY);
                 untimed = untimed.observe(start - HOUR, 100, false, 2 * HOUR, 0.02, 30 * DAY);
             }
-            timed = timed.observe(start + HOUR, 70, true, timed(start, start + 2 * HOUR), 2 * HOUR, 0.02, 30 * DAY)
+            timed = timed.observe(start + HOUR, 70, true, lightning(start, start + 2 * HOUR), 2 * HOUR, 0.02, 30 * DAY)
                     .observe(start + 2 * HOUR + CheckPlanner.END_GRACE, 100, false, 2 * HOUR, 0.02, 30 * DAY);
             untimed = untimed.observe(start + HOUR, 70, true, 2 * HOUR, 0.02, 30 * DAY)
                     .observe(start + 2 * HOUR + CheckPlanner.END_GRACE, 100, false, 2 * HOUR, 0.02, 30 * DAY);

@@ -92,7 +92,7 @@ public record AmazonProperties(
      * @param lease             how long a claim holds products away from other workers: the products of a hub that
      *                          died mid-chunk are due again after it (claims are sized to take at most half of it)
      * @param spreadDayBudget   spread {@code requests-per-day} evenly over the UTC day: a run may spend no more than the
-     *                          day's share up to its end minus what today used ({@code CheckPlanner.runBudget}), so the
+     *                          day's share up to its end minus what today used ({@code CheckBudget.runBudget}), so the
      *                          evening's deals are not missed because the morning spent the day. Off: every run may
      *                          spend up to {@code max-requests-per-run} while the day's budget lasts
      */

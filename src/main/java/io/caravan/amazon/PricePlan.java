@@ -56,7 +56,7 @@ public class PricePlan {
                 c.maxInterval().toSeconds(), c.exploreInterval().toSeconds(), deals.expiryLatency().toSeconds(),
                 c.memory().toSeconds(), deals.repostCooldown().toSeconds()));
         this.detection = DistributionSummary.builder("caravan_deal_detection_seconds").baseUnit("seconds")
-                .description("Deal seen minus the earliest moment the price history shows it could have started (the check before)")
+                .description("Deal seen minus its start: Amazon's dealDetails.startTime when given, else the check before (the earliest the price history allows)")
                 .publishPercentiles(0.5, 0.9).register(meters);
         io.micrometer.core.instrument.Gauge.builder("caravan_deal_detection_median_seconds", this, PricePlan::recentMedian)
                 .description("Median detection delay of the last 100 deals seen starting (NaN before the first)").register(meters);
@@ -168,12 +168,12 @@ public class PricePlan {
 
     /**
      * After a run: an unspent budget lowers μ for the next plans, a backlog left after a spent one raises it (see
-     * {@link CheckPlanner#correct}).
+     * {@link CheckBudget#correct}).
      *
      * @param backlog requests' worth of products still due after the run
      */
     public void runEnded(int budget, int used, long backlog) {
-        correction = CheckPlanner.correct(correction, budget, used, backlog);
+        correction = CheckBudget.correct(correction, budget, used, backlog);
     }
 
     /** A deal was seen starting {@code seconds} after the check before it. */

@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One run of the {@code amazon-prices} route: its request budget ({@code caravan.amazon.checks.max-requests-per-run},
- * and with {@code spread-day-budget} no more than the day's share so far, {@link CheckPlanner#runBudget}), what becomes
+ * and with {@code spread-day-budget} no more than the day's share so far, {@link CheckBudget#runBudget}), what becomes
  * of a chunk's failed and unsent calls, and the run's result. Chunks go on until nothing is due, the budget is spent or
  * Amazon says stop.
  */
@@ -122,7 +122,7 @@ public class PriceRun {
     int budget(Instant now, Instant previous, long usedToday) {
         long runSeconds = previous == null || !previous.isBefore(now) ? FIRST_RUN_SECONDS
                 : Math.min(86_400, Math.max(1, Duration.between(previous, now).toSeconds()));
-        return CheckPlanner.runBudget(usedToday, amazon.requestsPerDay(), now.getEpochSecond() % 86_400, runSeconds,
+        return CheckBudget.runBudget(usedToday, amazon.requestsPerDay(), now.getEpochSecond() % 86_400, runSeconds,
                 amazon.requestsPerSecond(), amazon.checks().maxRequestsPerRun());
     }
 

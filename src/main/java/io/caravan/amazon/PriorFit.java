@@ -1,6 +1,7 @@
 package io.caravan.amazon;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * How the products' deal rates spread around their category's mean, and how much the duration prior weighs, fitted
@@ -241,4 +242,31 @@ public final class PriorFit {
         return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
     }
 
+    /** Gamma(shape, 1) sample (Marsaglia and Tsang; shape < 1 by the boost u^(1/shape)). */
+    static double gamma(double shape, SplittableRandom random) {
+        if (shape < 1) {
+            return gamma(shape + 1, random) * Math.pow(random.nextDouble(), 1 / shape);
+        }
+        double d = shape - 1.0 / 3;
+        double c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x;
+            double v;
+            do {
+                x = normal(random);
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = random.nextDouble();
+            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+                return d * v;
+            }
+        }
+    }
+
+    private static double normal(SplittableRandom random) {
+        double u1 = random.nextDouble();
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1 == 0 ? Double.MIN_VALUE : u1)) * Math.cos(2 * Math.PI * u2);
+    }
 }

@@ -1,5 +1,6 @@
 package io.caravan.amazon.dealrecall;
 
+import io.caravan.amazon.CheckBudget;
 import io.caravan.amazon.CheckPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +10,7 @@ import java.util.Map;
 
 /**
  * {@code bench/deal-recall}: one seeded {@link Catalogue}, four {@link Policies} at the same quota on a simulated clock
- * (a run of the amazon-prices route every simulated minute, budget per run from {@link CheckPlanner#runBudget}), and
+ * (a run of the amazon-prices route every simulated minute, budget per run from {@link CheckBudget#runBudget}), and
  * per policy: recall of the deals starting after the warm-up, detection and expiry latency, requests, quota overruns,
  * guarantee misses. Settings as system properties (see bench/deal-recall/run.sh).
  */
@@ -85,7 +86,7 @@ public final class DealRecallSim {
             if (t % Catalogue.DAY == 0) {
                 usedToday = 0;
             }
-            int budget = CheckPlanner.runBudget(usedToday, config.perDay(), t % Catalogue.DAY, RUN,
+            int budget = CheckBudget.runBudget(usedToday, config.perDay(), t % Catalogue.DAY, RUN,
                     config.perSecond(), Integer.MAX_VALUE);
             List<Integer> claimed = policy.claim(t, budget * BATCH);
             int used = (claimed.size() + BATCH - 1) / BATCH;

@@ -1,6 +1,7 @@
 package io.caravan.amazon.dealrecall;
 
 import io.caravan.amazon.CheckBelief;
+import io.caravan.amazon.CheckBudget;
 import io.caravan.amazon.CheckPlanner;
 import io.caravan.amazon.PriorFit;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ public final class Policies {
 
         public void runEnded(long now, int budget, int used) {
             long backlog = used >= budget && budget > 0 ? (due.stillDue(now + DealRecallSim.RUN) + 9) / 10 : 0;
-            correction = CheckPlanner.correct(correction, budget, used, backlog);
+            correction = CheckBudget.correct(correction, budget, used, backlog);
             mu = base * correction;
             if (DealRecallSim.DEBUG && now + DealRecallSim.RUN >= catalogue.horizon) {
                 dump();

@@ -53,7 +53,11 @@ public final class DealRecallSim {
                 new Policies.Planned(catalogue, planner, false, checksPerSecond),
                 new Policies.Planned(catalogue, planner, true, checksPerSecond));
         List<Result> results = new ArrayList<>();
+        String only = System.getProperty("only", "");
         for (Policies.Policy policy : policies) {
+            if (!only.isEmpty() && !policy.name().equals(only)) {
+                continue; // a diagnostic run of one policy (-Donly): no comparison line
+            }
             results.add(run(config, catalogue, policy));
         }
         return results;
@@ -125,7 +129,7 @@ public final class DealRecallSim {
                 }
                 double price = catalogue.price(p, t);
                 long start = System.nanoTime();
-                policy.checked(p, t, price, deal != null);
+                policy.checked(p, t, price, deal);
                 nanos += System.nanoTime() - start;
             }
             policy.runEnded(t, budget, used);
@@ -166,6 +170,8 @@ public final class DealRecallSim {
         System.out.printf("deal-recall model: seed %d, %d products in %d categories (%d post to a channel, 1 %% tracked), %d days"
                         + " (first %d warm-up, last 1 not measured), quota %.2f requests/s and %d/day, %d items per request%n",
                 c.seed(), c.products(), c.categories(), Catalogue.CHANNELS, c.days(), c.warmupDays(), c.perSecond(), c.perDay(), BATCH);
+        System.out.printf("dealDetails (start, end) shown for: lightning deals, deals of %.0f %% of deal-prone products;"
+                + " oracle re-checks at the announced end: %s%n", 100 * Catalogue.TIMED_SHARE, Policies.Planned.ORACLE_DETAILS);
         System.out.printf("planner settings: noise %.0f %%, min-interval %d s, max-interval %d s, explore-interval %d s,"
                         + " expiry-latency %d s, memory half-life %.0f s%n", c.settings().noise() * 100, c.settings().minInterval(),
                 c.settings().maxInterval(), c.settings().exploreInterval(), c.settings().expiryLatency(), c.settings().memory());
@@ -185,6 +191,9 @@ public final class DealRecallSim {
             r.checksByKind().forEach((k, v) -> line.append(String.format(" %s %.1f %%", k.name().toLowerCase(), 100.0 * v / total)));
             System.out.println(line);
             System.out.printf("recall of %-12s%s%n", r.policy(), r.recallByKind());
+        }
+        if (results.size() < 4) {
+            return;
         }
         Result rr = results.get(0);
         Result planner = results.get(2);

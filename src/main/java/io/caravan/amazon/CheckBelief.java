@@ -40,6 +40,20 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
     public record Timing(long start, long end, boolean lightning) {
         /** Nothing said: an ordinary price drop, or no dealDetails asked for. */
         public static final Timing NONE = new Timing(-1, -1, false);
+
+        /**
+         * What the listing of a deal the rules see running said ({@code offer} null: no deal, or no listing): Amazon's
+         * dealDetails date it (a start after {@code now}, clock skew, is not taken), its type tells a Lightning Deal.
+         */
+        public static Timing of(AmazonItem.Offer offer, java.time.Instant now) {
+            if (offer == null || offer.deal() == null && !"LIGHTNING_DEAL".equals(offer.type())) {
+                return NONE;
+            }
+            AmazonItem.Deal deal = offer.deal();
+            long start = deal != null && deal.start() != null && !deal.start().isAfter(now) ? deal.start().getEpochSecond() : -1;
+            long end = deal != null && deal.end() != null ? deal.end().getEpochSecond() : -1;
+            return new Timing(start, end, "LIGHTNING_DEAL".equals(offer.type()));
+        }
     }
 
     /** A product never checked. */

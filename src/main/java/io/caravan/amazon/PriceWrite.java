@@ -268,7 +268,7 @@ public class PriceWrite {
                       boolean guaranteed, double mu, java.util.SplittableRandom random) {
         CheckBelief before = product.belief();
         boolean inDeal = decision instanceof DealRules.Start || decision instanceof DealRules.Keep;
-        CheckBelief.Timing timing = timing(inDeal ? offer : null, now);
+        CheckBelief.Timing timing = CheckBelief.Timing.of(inDeal ? offer : null, now);
         long start = timing.start();
         if (decision instanceof DealRules.Start && (start >= 0 || before.lastCheck() >= 0)) {
             // From Amazon's start when it gave one, else from the check before: the earliest the history allows.
@@ -277,20 +277,6 @@ public class PriceWrite {
         plan.spent(PricePlan.productClass(before, guaranteed), product.categorySlug() == null ? "none" : product.categorySlug());
         return plan.planner().plan(before, now.getEpochSecond(), price == null ? Double.NaN : price.doubleValue(), inDeal,
                 timing, guaranteed, plan.prior(product.categoryId(), before.group()), mu, random);
-    }
-
-    /**
-     * What the listing said of the deal the rules see running: Amazon's dealDetails date it exactly (a start in the
-     * future, clock skew, is not taken) and its type tells a Lightning Deal.
-     */
-    static CheckBelief.Timing timing(AmazonItem.Offer offer, Instant now) {
-        if (offer == null || offer.deal() == null && !"LIGHTNING_DEAL".equals(offer.type())) {
-            return CheckBelief.Timing.NONE;
-        }
-        AmazonItem.Deal deal = offer.deal();
-        long start = deal != null && deal.start() != null && !deal.start().isAfter(now) ? deal.start().getEpochSecond() : -1;
-        long end = deal != null && deal.end() != null ? deal.end().getEpochSecond() : -1;
-        return new CheckBelief.Timing(start, end, "LIGHTNING_DEAL".equals(offer.type()));
     }
 
     static boolean available(BigDecimal price, String availability) {

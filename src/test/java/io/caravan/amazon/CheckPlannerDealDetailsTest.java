@@ -154,12 +154,12 @@ class CheckPlannerDealDetailsTest {
         AmazonItem.Offer lightning = new AmazonItem.Offer(java.math.BigDecimal.TEN, "USD", null, null, "IN_STOCK",
                 "LIGHTNING_DEAL", deal, null);
 
-        assertThat(PriceWrite.timing(lightning, now)).isEqualTo(new CheckBelief.Timing(
+        assertThat(CheckBelief.Timing.of(lightning, now)).isEqualTo(new CheckBelief.Timing(
                 deal.start().getEpochSecond(), deal.end().getEpochSecond(), true));
-        assertThat(PriceWrite.timing(new AmazonItem.Offer(java.math.BigDecimal.TEN, "USD", null, null, "IN_STOCK"), now))
+        assertThat(CheckBelief.Timing.of(new AmazonItem.Offer(java.math.BigDecimal.TEN, "USD", null, null, "IN_STOCK"), now))
                 .as("an ordinary price drop").isEqualTo(CheckBelief.Timing.NONE);
-        assertThat(PriceWrite.timing(lightning, java.time.Instant.parse("2024-11-05T18:00:00Z")).start())
+        assertThat(CheckBelief.Timing.of(lightning, java.time.Instant.parse("2024-11-05T18:00:00Z")).start())
                 .as("a start after the check (clock skew) is not taken").isEqualTo(-1);
-        assertThat(PriceWrite.timing(null, now)).isEqualTo(CheckBelief.Timing.NONE);
+        assertThat(CheckBelief.Timing.of(null, now)).isEqualTo(CheckBelief.Timing.NONE);
     }
 }

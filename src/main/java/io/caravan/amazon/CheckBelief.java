@@ -113,9 +113,13 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
                                double memory) {
         long start = inDealNow && timing.start() >= 0 && timing.start() <= at ? timing.start() : -1;
         long end = inDealNow && timing.end() > Math.max(start, 0) ? timing.end() : -1;
+        // Only a Lightning Deal's length counts from Amazon's start (see below); others' from the sighting.
+        long sighted = start >= 0 && timing.lightning() ? start : at;
+        double timedNow = inDealNow && start >= 0 && end >= 0 ? 1 : 0;
+        double lightningNow = inDealNow && timing.lightning() ? 1 : 0;
         if (lastCheck < 0) {
-            // A deal running at the first check is not counted (no exposure yet), but its end is still worth knowing.
-            return new CheckBelief(0, 0, 0, 0, at, inDealNow ? (start >= 0 ? start : at) : -1, price, 0, end, 0, 0);
+            // A deal running at the first check is not counted (no exposure yet), but its end and kind are worth knowing.
+            return new CheckBelief(0, 0, 0, 0, at, inDealNow ? sighted : -1, price, 0, end, timedNow, lightningNow);
         }
         long gap = Math.max(0, at - lastCheck);
         double fade = Math.pow(0.5, gap / memory);
@@ -144,10 +148,10 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
                 // deals caught overstate a product's mean when its deals' lengths vary (up to twice, for exponential
                 // lengths checked sparsely). A Lightning Deal runs a fixed slot, so its full length is exact, where
                 // first-seen-to-end would come out half as long.
-                since = start >= 0 && timing.lightning() ? start : at;
+                since = sighted;
                 ends = end;
-                tm += start >= 0 && end >= 0 ? 1 : 0;
-                lt += timing.lightning() ? 1 : 0;
+                tm += timedNow;
+                lt += lightningNow;
             }
         } else if (!inDealNow) {
             de += 1;

@@ -23,12 +23,10 @@ package io.caravan.amazon;
  *                    category's movers, see {@link #mover()}
  * @param dealEnd     epoch second the running deal ends as Amazon announced it ({@code dealDetails.endTime}), -1 when
  *                    unknown or no deal runs
- * @param timed       deals seen with Amazon's start and end ({@code dealDetails}: Lightning and limited-time deals),
- *                    faded
- * @param lightning   of those, deals whose listing Amazon typed {@code LIGHTNING_DEAL}, faded
+ * @param lightning   deals seen whose listing Amazon typed {@code LIGHTNING_DEAL}, faded: see {@link #group()}
  */
 public record CheckBelief(double deals, double exposure, double dealSeconds, double dealsEnded, long lastCheck,
-                          long dealSince, double lastPrice, double moves, long dealEnd, double timed, double lightning) {
+                          long dealSince, double lastPrice, double moves, long dealEnd, double lightning) {
 
     /**
      * What a check's listing said of the running deal ({@code dealDetails} and the listing's {@code type}).
@@ -62,27 +60,24 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
     /** A belief without Amazon's deal times. */
     public CheckBelief(double deals, double exposure, double dealSeconds, double dealsEnded, long lastCheck,
                        long dealSince, double lastPrice, double moves) {
-        this(deals, exposure, dealSeconds, dealsEnded, lastCheck, dealSince, lastPrice, moves, -1, 0, 0);
+        this(deals, exposure, dealSeconds, dealsEnded, lastCheck, dealSince, lastPrice, moves, -1, 0);
     }
 
-    /**
-     * Prior groups ({@link #group()}): none of the others; moves its price for real; has had timed deals (limited-time
-     * deals); has had Lightning Deals.
-     */
+    /** Prior groups ({@link #group()}): none of the others; moves its price for real; has had Lightning Deals. */
     public static final int QUIET = 0;
     public static final int MOVER = 1;
-    public static final int TIMED = 2;
-    public static final int LIGHTNING = 3;
-    public static final int GROUPS = 4;
+    public static final int LIGHTNING = 2;
+    public static final int GROUPS = 3;
 
     /**
-     * Whose products' habits this one's prior is pooled from, within its category: the kind of deal Amazon said the
-     * product runs (Lightning Deals, short and in fixed slots; other timed deals of Amazon's deals programme), else
-     * whether it moves its price for real. Sellers who run one kind of deal tend to run it again, so one sighting with
-     * dealDetails places a product among its likes, where its own one or two deals could not.
+     * Whose products' habits this one's prior is pooled from, within its category: those Amazon showed running Lightning
+     * Deals (short, in fixed slots, and alike: one sighting places a product among them, where its own one or two deals
+     * could not), else those that move their price for real, else the rest. Not a group for other timed deals: the
+     * deal-prone sellers behind them differ widely in how often they deal, and a group entered by having dealt narrowed
+     * their prior to the group's mean (deal-prone recall fell 2–3 points in bench/deal-recall).
      */
     public int group() {
-        return lightning >= 0.5 ? LIGHTNING : timed >= 0.5 ? TIMED : mover() ? MOVER : QUIET;
+        return lightning >= 0.5 ? LIGHTNING : mover() ? MOVER : QUIET;
     }
 
     /** Has moved its price for real lately: its prior comes from the products of its category that did too. */
@@ -115,11 +110,10 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
         long end = inDealNow && timing.end() > Math.max(start, 0) ? timing.end() : -1;
         // Only a Lightning Deal's length counts from Amazon's start (see below); others' from the sighting.
         long sighted = start >= 0 && timing.lightning() ? start : at;
-        double timedNow = inDealNow && start >= 0 && end >= 0 ? 1 : 0;
         double lightningNow = inDealNow && timing.lightning() ? 1 : 0;
         if (lastCheck < 0) {
             // A deal running at the first check is not counted (no exposure yet), but its end and kind are worth knowing.
-            return new CheckBelief(0, 0, 0, 0, at, inDealNow ? sighted : -1, price, 0, end, timedNow, lightningNow);
+            return new CheckBelief(0, 0, 0, 0, at, inDealNow ? sighted : -1, price, 0, end, lightningNow);
         }
         long gap = Math.max(0, at - lastCheck);
         double fade = Math.pow(0.5, gap / memory);
@@ -128,7 +122,6 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
         double ds = dealSeconds * fade;
         double de = dealsEnded * fade;
         double mv = moves * fade;
-        double tm = timed * fade;
         double lt = lightning * fade;
         long since = dealSince;
         long ends = dealEnd;
@@ -150,7 +143,6 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
                 // first-seen-to-end would come out half as long.
                 since = sighted;
                 ends = end;
-                tm += timedNow;
                 lt += lightningNow;
             }
         } else if (!inDealNow) {
@@ -172,7 +164,7 @@ public record CheckBelief(double deals, double exposure, double dealSeconds, dou
             }
             kept = price;
         }
-        return new CheckBelief(d, e, ds, de, at, since, kept, mv, ends, tm, lt);
+        return new CheckBelief(d, e, ds, de, at, since, kept, mv, ends, lt);
     }
 
     /** A change counts as a move only at {@code noise} or more of the price (or when the offer appears or goes). */

@@ -95,8 +95,7 @@ public class PricePlan {
 
     /** {@link CheckBelief#group()} in SQL, on {@code products}. */
     private static final String GROUP = """
-            CASE WHEN plan_lightning_deals >= 0.5 THEN 3 WHEN plan_timed_deals >= 0.5 THEN 2
-                 WHEN plan_moves >= 0.5 THEN 1 ELSE 0 END""";
+            CASE WHEN plan_lightning_deals >= 0.5 THEN 2 WHEN plan_moves >= 0.5 THEN 1 ELSE 0 END""";
 
     /** Recomputes priors and μ when {@link #REFRESH} has passed: one GROUP BY and one sample of products. */
     public void refreshIfDue() {
@@ -131,11 +130,10 @@ public class PricePlan {
     private PriorFit fit(String market, Map<String, CheckPlanner.Prior> pooled, CheckPlanner.Prior g) {
         PriorFit fit = new PriorFit();
         jdbc.query("""
-                SELECT category_id, plan_moves, plan_deals, plan_exposure, plan_deal_seconds, plan_deals_ended, plan_timed_deals,
-                       plan_lightning_deals
+                SELECT category_id, plan_moves, plan_deals, plan_exposure, plan_deal_seconds, plan_deals_ended, plan_lightning_deals
                 FROM products WHERE marketplace = ? AND (plan_exposure > 0 OR plan_deals > 0) LIMIT ?""", rs -> {
             CheckBelief b = new CheckBelief(rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), 0, -1,
-                    Double.NaN, rs.getDouble(2), -1, rs.getDouble(7), rs.getDouble(8));
+                    Double.NaN, rs.getDouble(2), -1, rs.getDouble(7));
             fit.add(b.group(), b, pooled.getOrDefault(rs.getObject(1) + "/" + b.group(), g));
         }, market, FIT_ROWS);
         return fit.fit();
@@ -151,16 +149,16 @@ public class PricePlan {
         List<CheckPlanner.Demand> sample = new ArrayList<>();
         jdbc.query("""
                 SELECT p.category_id, p.plan_deals, p.plan_exposure, p.plan_deal_seconds, p.plan_deals_ended, p.plan_moves,
-                       p.plan_deal_since IS NOT NULL, p.plan_timed_deals, p.plan_lightning_deals,
+                       p.plan_deal_since IS NOT NULL, p.plan_lightning_deals,
                        c.channel_chat_id IS NOT NULL
                            OR EXISTS (SELECT 1 FROM watches w WHERE w.active AND w.asin = p.asin AND w.marketplace = p.marketplace)
                 FROM products p LEFT JOIN categories c ON c.id = p.category_id
                 WHERE p.marketplace = ? AND p.status <> 'inaccessible' ORDER BY random() LIMIT ?""", rs -> {
             CheckBelief b = new CheckBelief(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), 0,
-                    rs.getBoolean(7) ? 0 : -1, Double.NaN, rs.getDouble(6), -1, rs.getDouble(8), rs.getDouble(9));
+                    rs.getBoolean(7) ? 0 : -1, Double.NaN, rs.getDouble(6), -1, rs.getDouble(8));
             CheckPlanner.Prior prior = prior((Long) rs.getObject(1), b.group());
             sample.add(new CheckPlanner.Demand(planner.rate(b, prior, random), CheckPlanner.duration(b, prior),
-                    rs.getBoolean(10), b.inDeal()));
+                    rs.getBoolean(9), b.inDeal()));
         }, market, SAMPLE);
         double checksPerSecond = Math.min(amazon.requestsPerSecond(), amazon.requestsPerDay() / 86_400.0) * amazon.checks().batchSize();
         base = planner.price(sample, (double) total / sample.size(), checksPerSecond);

@@ -53,15 +53,14 @@ public class PriceWrite {
                 next_check_at = ?::timestamptz + make_interval(secs => v.secs), updated_at = now(),
                 plan_deals = v.deals, plan_exposure = v.exposure, plan_deal_seconds = v.deal_seconds,
                 plan_deals_ended = v.deals_ended, plan_moves = v.moves, plan_deal_since = v.deal_since,
-                plan_last_price = v.last_price, plan_tier = v.tier, plan_deal_end = v.deal_end, plan_timed_deals = v.timed,
+                plan_last_price = v.last_price, plan_tier = v.tier, plan_deal_end = v.deal_end,
                 plan_lightning_deals = v.lightning
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::numeric[],
                         ?::text[], ?::text[], ?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
-                        ?::float8[], ?::timestamptz[], ?::numeric[], ?::smallint[], ?::timestamptz[], ?::float8[],
-                        ?::float8[])
+                        ?::float8[], ?::timestamptz[], ?::numeric[], ?::smallint[], ?::timestamptz[], ?::float8[])
                 AS v(asin, title, url, image_url, status, price, currency, list_price, saving_basis_type, availability,
                      last_error, secs, deals, exposure, deal_seconds, deals_ended, moves, deal_since, last_price, tier,
-                     deal_end, timed, lightning)
+                     deal_end, lightning)
             WHERE p.asin = v.asin AND p.marketplace = ? AND p.asin = ANY(?::text[])""";
 
     private final AmazonProperties amazon;
@@ -146,7 +145,7 @@ public class PriceWrite {
             watches.computeIfAbsent((String) w.get("asin"), a -> new ArrayList<>()).add(w);
         }
 
-        UnnestColumns products = new UnnestColumns(23);
+        UnnestColumns products = new UnnestColumns(22);
         double mu = plan.mu();
         java.util.SplittableRandom random = plan.random();
         UnnestColumns historyRows = new UnnestColumns(5);
@@ -218,7 +217,7 @@ public class PriceWrite {
                         Math.max(1, next.nextCheck() - now.getEpochSecond()), b.deals(), b.exposure(), b.dealSeconds(),
                         b.dealsEnded(), b.moves(), b.inDeal() ? Instant.ofEpochSecond(b.dealSince()) : null,
                         Double.isNaN(b.lastPrice()) ? null : BigDecimal.valueOf(b.lastPrice()), next.tier(),
-                        b.dealEnd() >= 0 ? Instant.ofEpochSecond(b.dealEnd()) : null, b.timed(), b.lightning());
+                        b.dealEnd() >= 0 ? Instant.ofEpochSecond(b.dealEnd()) : null, b.lightning());
                 results.add(new PriceEvents.Checked(product, item, price, currency, decision, hits, changed));
             }
             perCall.add(results);

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 /**
  * How the products' deal rates spread around their category's mean, and how much the duration prior weighs, fitted
  * from the catalogue (empirical Bayes) instead of assumed, once per prior group ({@link CheckBelief#group()}: products
- * whose deals came with Amazon's dealDetails, products that move their price for real, the others).
+ * Amazon showed running Lightning Deals, products that move their price for real, the others).
  *
  * <p>Rates: a nonparametric prior (Kiefer–Wolfowitz NPMLE, by EM) on a log grid of multipliers of the category's mean
  * rate, the shares that make the products' own (faded) deal counts most likely given their effective exposure. A

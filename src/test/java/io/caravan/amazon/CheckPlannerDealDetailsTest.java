@@ -43,7 +43,7 @@ class CheckPlannerDealDetailsTest {
 
         assertThat(seen.dealSince()).as("Amazon's start, not the sighting").isEqualTo(13 * HOUR);
         assertThat(seen.dealEnd()).isEqualTo(15 * HOUR + 30 * MIN);
-        assertThat(seen.timed()).isEqualTo(1);
+        assertThat(seen.lightning()).isEqualTo(1);
         assertThat(seen.deals()).isCloseTo(1, Offset.offset(0.01));
 
         CheckBelief gone = seen.observe(20 * HOUR, 100, false, 6 * HOUR, 0.02, 30 * DAY);
@@ -62,7 +62,7 @@ class CheckPlannerDealDetailsTest {
                 6 * HOUR, 0.02, 30 * DAY);
 
         assertThat(seen.dealSince()).isEqualTo(14 * HOUR);
-        assertThat(seen.group()).isEqualTo(CheckBelief.TIMED);
+        assertThat(seen.group()).as("only Lightning sellers have a prior group of their own").isEqualTo(CheckBelief.QUIET);
         CheckBelief gone = seen.observe(20 * HOUR, 100, false, 6 * HOUR, 0.02, 30 * DAY);
         assertThat(gone.dealSeconds()).as("14:00 to 15:30, not to half-way into the gap (17:00)")
                 .isCloseTo(1.5 * HOUR, Offset.offset(60.0));
@@ -86,7 +86,7 @@ class CheckPlannerDealDetailsTest {
         assertThat(before.observe(14 * HOUR, 70, true, CheckBelief.Timing.NONE, 6 * HOUR, 0.02, 30 * DAY))
                 .isEqualTo(before.observe(14 * HOUR, 70, true, 6 * HOUR, 0.02, 30 * DAY))
                 .satisfies(b -> assertThat(b.dealSince()).isEqualTo(14 * HOUR))
-                .satisfies(b -> assertThat(b.timed()).isZero())
+                .satisfies(b -> assertThat(b.lightning()).isZero())
                 .satisfies(b -> assertThat(b.group()).isEqualTo(CheckBelief.QUIET));
         assertThat(before.observe(14 * HOUR, 70, true, timed(15 * HOUR, -1), 6 * HOUR, 0.02, 30 * DAY).dealSince())
                 .as("a start in the future (clock skew) is not taken").isEqualTo(14 * HOUR);

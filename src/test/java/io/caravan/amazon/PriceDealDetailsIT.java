@@ -95,14 +95,13 @@ class PriceDealDetailsIT {
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("offersV2.listings.dealDetails")));
         Map<String, Object> timed = jdbc.queryForMap("""
                 SELECT EXTRACT(EPOCH FROM plan_deal_since)::bigint AS since, EXTRACT(EPOCH FROM plan_deal_end)::bigint AS ends,
-                       plan_timed_deals, plan_lightning_deals, plan_tier, last_error,
+                       plan_lightning_deals, plan_tier, last_error,
                        EXTRACT(EPOCH FROM next_check_at - last_checked_at)::bigint AS wait,
                        EXTRACT(EPOCH FROM last_checked_at)::bigint AS checked
                 FROM products WHERE asin = 'B0DETAIL01'""");
         assertThat(((Number) timed.get("since")).longValue()).as("a Lightning Deal counts from Amazon's start")
                 .isEqualTo(start.getEpochSecond());
         assertThat(((Number) timed.get("ends")).longValue()).isEqualTo(end.getEpochSecond());
-        assertThat(timed.get("plan_timed_deals")).isEqualTo(1.0);
         assertThat(timed.get("plan_lightning_deals")).isEqualTo(1.0);
         assertThat(((Number) timed.get("plan_tier")).intValue()).isEqualTo(CheckPlanner.TIER_DEAL);
         assertThat(timed.get("last_error")).isNull();

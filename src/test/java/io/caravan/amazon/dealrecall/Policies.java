@@ -202,9 +202,8 @@ public final class Policies {
                                 + " movers %.0f %% true dur %.1fh est dur %.1fh mu %.2e%n", name(), k, rows.size(), med(rows, 0),
                         med(rows, 1), med(rows, 2), med(rows, 3) / 3600, 100 * rows.stream().mapToDouble(x -> x[4]).average().orElse(0),
                         med(rows, 5) / 3600, med(rows, 6) / 3600, mu);
-                System.out.printf("  prior: not moving %s, %.2f ends; moving %s, %.2f ends; timed %s, %.2f ends;"
-                                + " lightning %s, %.2f ends%n", mix(fitted.mix(0)), fitted.ends(0), mix(fitted.mix(1)),
-                        fitted.ends(1), mix(fitted.mix(2)), fitted.ends(2), mix(fitted.mix(3)), fitted.ends(3));
+                System.out.printf("  prior: not moving %s, %.2f ends; moving %s, %.2f ends; lightning %s, %.2f ends%n",
+                        mix(fitted.mix(0)), fitted.ends(0), mix(fitted.mix(1)), fitted.ends(1), mix(fitted.mix(2)), fitted.ends(2));
                 System.out.printf("  %s %-10s rate est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f; λD est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f%n",
                         name(), k, q(rows, 0, .1), q(rows, 0, .25), q(rows, 0, .75), q(rows, 0, .9), q(rows, 2, .1), q(rows, 2, .25),
                         q(rows, 2, .75), q(rows, 2, .9));

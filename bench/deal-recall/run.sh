@@ -12,7 +12,10 @@
 #   SEED (20261206), PRODUCTS (10000), CATEGORIES (20), DAYS (42), WARMUP_DAYS (14, deals starting before are not
 #   counted: the planner's learning time), PER_SECOND (1), PER_DAY (1600), NOISE (0.02), EXPLORE_INTERVAL (604800 s),
 #   SALT (0: varies only the planner's and oracle's random draws, to see how much of a difference is chance), DEBUG
-#   (false: true adds mu and backlog every 3 h and, per product kind, estimates against the truth)
+#   (false: true adds mu and backlog every 3 h and, per product kind, estimates against the truth), TIMED_SHARE (0.5:
+#   share of deal-prone products whose deals carry dealDetails; lightning deals always do), ORACLE_DETAILS (true: the
+#   oracle, too, re-checks a deal at its announced end), ONLY (empty: a policy's name runs only that one, for
+#   diagnostics; no comparison line then)
 set -e
 cd "$(dirname "$0")/../.."
 echo "uptime before: $(uptime)"
@@ -21,6 +24,7 @@ java -cp target/classes:target/test-classes \
   -Dseed="${SEED:-20261206}" -Dproducts="${PRODUCTS:-10000}" -Dcategories="${CATEGORIES:-20}" -Ddays="${DAYS:-42}" \
   -Dwarmup-days="${WARMUP_DAYS:-14}" -Dper-second="${PER_SECOND:-1}" -Dper-day="${PER_DAY:-1600}" \
   -Dnoise="${NOISE:-0.02}" -Dexplore-interval="${EXPLORE_INTERVAL:-604800}" -Dsalt="${SALT:-0}" -Ddebug="${DEBUG:-false}" \
+  -Dtimed-share="${TIMED_SHARE:-0.5}" -Doracle-details="${ORACLE_DETAILS:-true}" -Donly="${ONLY:-}" \
   bench/deal-recall/DealRecall.java | tee /tmp/deal-recall.$$.out | grep -v '^deal recall:'
 echo "uptime after:  $(uptime)"
 grep '^deal recall:' /tmp/deal-recall.$$.out

@@ -94,6 +94,9 @@ public final class DevCaravan {
         }
         dev.put("caravan.jobs.amazon-discovery.cron", "0 */2 * * * ?");
         dev.put("caravan.jobs.amazon-prices.cron", "*/10 * * * * ?");
+        // The fake's quota is no one's money: every run may check what is due, whatever the time of day (the smoke
+        // test's first run must find products even just after midnight UTC, when discovery has used the day's share).
+        dev.put("caravan.amazon.checks.spread-day-budget", "false");
         // The fake's deals last 3 minutes of every 12: check often enough to see them start and end.
         dev.put("caravan.amazon.checks.min-interval", "20s");
         dev.put("caravan.amazon.checks.max-interval", "1m");

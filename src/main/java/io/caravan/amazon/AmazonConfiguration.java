@@ -53,7 +53,7 @@ public class AmazonConfiguration {
     @Bean
     PriceRun priceRun(AmazonProperties amazon, PriceClaims claims, JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox,
                       JobStateRepository jobState, MeterRegistry meters, PricePlan plan) {
-        return new PriceRun(amazon, claims, jdbc, tx, outbox, jobState, meters, plan);
+        return new PriceRun(amazon, claims, jdbc, tx, outbox, jobState, meters, plan, Clock.systemUTC());
     }
 
     /**

@@ -91,6 +91,10 @@ public record AmazonProperties(
      *                          round trip does
      * @param lease             how long a claim holds products away from other workers: the products of a hub that
      *                          died mid-chunk are due again after it (claims are sized to take at most half of it)
+     * @param spreadDayBudget   spread {@code requests-per-day} evenly over the UTC day: a run may spend no more than the
+     *                          day's share up to its end minus what today used ({@code CheckBudget.runBudget}), so the
+     *                          evening's deals are not missed because the morning spent the day. Off: every run may
+     *                          spend up to {@code max-requests-per-run} while the day's budget lasts
      */
     public record Checks(@NotNull @DefaultValue("15m") Duration minInterval,
                          @NotNull @DefaultValue("6h") Duration maxInterval,
@@ -106,7 +110,8 @@ public record AmazonProperties(
                          @NotNull @DefaultValue("7d") Duration exploreInterval,
                          @NotNull @DecimalMin(value = "0", message = "must be at least 0")
                          @DecimalMax(value = "0.5", message = "must be at most 0.5 (50 %)") @DefaultValue("0.02") BigDecimal noise,
-                         @NotNull @DefaultValue("30d") Duration memory) {
+                         @NotNull @DefaultValue("30d") Duration memory,
+                         @DefaultValue("true") boolean spreadDayBudget) {
 
         public Checks {
             if (minInterval != null && maxInterval != null && maxInterval.compareTo(minInterval) < 0) {

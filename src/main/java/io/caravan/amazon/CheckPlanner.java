@@ -36,12 +36,6 @@ public final class CheckPlanner {
     static final double PRIOR_DEALS = 0.5;
     /** Pseudo-durations the duration prior weighs until fitted ({@link PriorFit#fitEnds}). */
     static final double PRIOR_ENDS = 1.0;
-    /** How far one run moves the correction on μ at full imbalance (log scale). */
-    static final double GAIN = 0.01;
-    /** The upward drift of the correction per fully spent run that left a run's worth of backlog, share of {@link #GAIN}. */
-    static final double RECOVERY = 0.1;
-    /** The least share of the downward step a run that made (almost) no request takes (see {@link #correct}). */
-    static final double IDLE_STEP = 0.1;
     /**
      * Effective exposure (seconds) after which a product's rate is its posterior mean, no longer an optimistic sample.
      * A rare-deal product's Gamma posterior never narrows (its shape stays near the prior's 0.5 as evidence fades), so
@@ -49,6 +43,8 @@ public final class CheckPlanner {
      * exposure is a few checks of a new product, enough to place it, and explore-interval still looks at quiet ones.
      */
     static final double EXPLORE_EXPOSURE = 3 * 86_400;
+    /** How long after Amazon's announced end of a deal it is checked: the end has passed by then, on any clock skew. */
+    static final long END_GRACE = 60;
     public static final int TIER_DEAL = 2;
     public static final int TIER_GUARANTEED = 1;
     public static final int TIER_OTHER = 0;
@@ -131,8 +127,18 @@ public final class CheckPlanner {
      */
     public Plan plan(CheckBelief belief, long at, double price, boolean inDeal, boolean guaranteed, Prior prior, double mu,
                      SplittableRandom random) {
+        return plan(belief, at, price, inDeal, CheckBelief.Timing.NONE, guaranteed, prior, mu, random);
+    }
+
+    /**
+     * As {@link #plan(CheckBelief, long, double, boolean, boolean, Prior, double, SplittableRandom)}, with what Amazon
+     * said of the running deal ({@code dealDetails} and the listing's type): the start dates the deal exactly, start to
+     * end is its length, the end is when to look again, and the deal's kind says whose prior the product shares.
+     */
+    public Plan plan(CheckBelief belief, long at, double price, boolean inDeal, CheckBelief.Timing timing,
+                     boolean guaranteed, Prior prior, double mu, SplittableRandom random) {
         double duration = duration(belief, prior);
-        CheckBelief next = belief.observe(at, price, inDeal, duration, settings.noise, settings.memory);
+        CheckBelief next = belief.observe(at, price, inDeal, timing, duration, settings.noise, settings.memory);
         double rate = rate(next, prior, random);
         duration = duration(next, prior);
         return schedule(next, at, rate, duration, guaranteed, belief.inDeal() && !inDeal, mu, random);
@@ -152,12 +158,20 @@ public final class CheckPlanner {
             interval = Math.max(interval, settings.cooldown);
         }
         int tier = TIER_OTHER;
+        long cap = Long.MAX_VALUE;
         if (guaranteed) {
-            interval = Math.min(interval, (long) (settings.maxInterval * (1 - 0.25 * random.nextDouble())));
+            cap = (long) (settings.maxInterval * (1 - 0.25 * random.nextDouble()));
+            interval = Math.min(interval, cap);
             tier = TIER_GUARANTEED;
         }
         if (belief.inDeal()) {
             interval = Math.min(interval, settings.expiryLatency);
+            if (belief.dealEnd() > at) {
+                // Amazon said when it ends: no new deal can start while this one runs, so look just after its end
+                // (posted at once), and within expiry-latency meanwhile in case it ends early (sold out).
+                long toEnd = Math.max(settings.minInterval, belief.dealEnd() + END_GRACE - at);
+                interval = Math.min(cap, Math.min(settings.expiryLatency, toEnd));
+            }
             tier = TIER_DEAL;
         }
         return new Plan(belief, at + interval, tier, rate, duration);
@@ -215,7 +229,7 @@ public final class CheckPlanner {
         if (belief.exposure() >= EXPLORE_EXPOSURE) {
             return a / b;
         }
-        return Math.max(a / b, gamma(a, random) / b);
+        return Math.max(a / b, PriorFit.gamma(a, random) / b);
     }
 
     /**
@@ -254,80 +268,5 @@ public final class CheckPlanner {
             perSecond += 1.0 / interval;
         }
         return perSecond;
-    }
-
-    /**
-     * The correction on μ after a run, a slow feedback loop for what {@link #price} cannot see: intervals chosen
-     * earlier under another μ or belief stay until the product's next check, so the due products may not fill the
-     * budget, or may queue past it. A run that left requests unspent lowers μ (shorter intervals from now on); one that
-     * spent all and still left products due raises it, in proportion to that backlog (up to a run's budget), never
-     * above what {@link #price} found.
-     *
-     * <p>Why not simply "spent all: drift up, left some: go down" (the first controller): a fully spent run says
-     * nothing about how far demand exceeds the budget, and a run with nothing due re-plans no product, so its step
-     * has no effect yet. That controller wound up: μ crashed ten-fold while nothing was due, then the short intervals
-     * it handed out built a backlog of 1,000–2,000 products (hours of delay, longer than a lightning deal), and μ
-     * climbed back for a day, a sawtooth of period 1–2 days. Here a run's downward step is scaled by the share of the
-     * budget it did spend (at least {@link #IDLE_STEP}: the step acts through the products the run re-plans), and the
-     * upward step by the backlog it left.
-     *
-     * @param budget  requests the run could make
-     * @param used    requests it made
-     * @param backlog requests' worth of products still due after the run (only read when {@code used >= budget})
-     */
-    public static double correct(double correction, int budget, int used, long backlog) {
-        if (budget <= 0) {
-            return correction;
-        }
-        double signal;
-        if (used < budget) {
-            signal = -(double) (budget - used) / budget * Math.max(IDLE_STEP, (double) used / budget);
-        } else {
-            signal = RECOVERY * Math.min(1, (double) backlog / budget);
-        }
-        return Math.max(1e-3, Math.min(1, correction * Math.exp(GAIN * signal)));
-    }
-
-    /**
-     * Requests a run may make: the day's budget spread evenly over the UTC day (so the evening's deals are not missed
-     * because the morning spent the day), catching up on what earlier runs left unspent at no more than the per-second
-     * rate allows for a run.
-     *
-     * @param secondsIntoDay seconds since UTC midnight at the run's start
-     */
-    public static int runBudget(long usedToday, long perDay, long secondsIntoDay, long runSeconds, double perSecond,
-                                int maxPerRun) {
-        double share = Math.min(1.0, (double) (secondsIntoDay + runSeconds) / 86_400);
-        long allowed = (long) Math.floor(perDay * share) - usedToday;
-        long rateCap = (long) Math.floor(perSecond * runSeconds);
-        return (int) Math.max(0, Math.min(allowed, Math.min(rateCap, maxPerRun)));
-    }
-
-    /** Gamma(shape, 1) sample (Marsaglia and Tsang; shape < 1 by the boost u^(1/shape)). */
-    static double gamma(double shape, SplittableRandom random) {
-        if (shape < 1) {
-            return gamma(shape + 1, random) * Math.pow(random.nextDouble(), 1 / shape);
-        }
-        double d = shape - 1.0 / 3;
-        double c = 1 / Math.sqrt(9 * d);
-        while (true) {
-            double x;
-            double v;
-            do {
-                x = normal(random);
-                v = 1 + c * x;
-            } while (v <= 0);
-            v = v * v * v;
-            double u = random.nextDouble();
-            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
-                return d * v;
-            }
-        }
-    }
-
-    private static double normal(SplittableRandom random) {
-        double u1 = random.nextDouble();
-        double u2 = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1 == 0 ? Double.MIN_VALUE : u1)) * Math.cos(2 * Math.PI * u2);
     }
 }

@@ -48,7 +48,7 @@ public class CreatorsApiClient {
     private static final String PRINCIPAL = "caravan";
     private static final List<String> ITEM_RESOURCES = List.of("itemInfo.title", "images.primary.large",
             "offersV2.listings.price", "offersV2.listings.availability", "offersV2.listings.isBuyBoxWinner",
-            "offersV2.listings.condition");
+            "offersV2.listings.condition", "offersV2.listings.dealDetails", "offersV2.listings.type");
 
     private final AmazonProperties settings;
     private final RestClient http;

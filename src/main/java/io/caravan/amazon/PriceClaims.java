@@ -95,7 +95,8 @@ public class PriceClaims {
                        p.category_id, c.slug, c.min_discount_pct, c.channel_chat_id, p.title, p.url, p.image_url,
                        p.plan_deals, p.plan_exposure, p.plan_deal_seconds, p.plan_deals_ended,
                        coalesce(EXTRACT(EPOCH FROM p.last_checked_at)::bigint, -1),
-                       coalesce(EXTRACT(EPOCH FROM p.plan_deal_since)::bigint, -1), p.plan_last_price, p.plan_moves
+                       coalesce(EXTRACT(EPOCH FROM p.plan_deal_since)::bigint, -1), p.plan_last_price, p.plan_moves,
+                       coalesce(EXTRACT(EPOCH FROM p.plan_deal_end)::bigint, -1), p.plan_lightning_deals
                 FROM claimed p LEFT JOIN categories c ON c.id = p.category_id
                 ORDER BY p.plan_tier DESC, p.priority DESC, p.asin""",
                 (rs, i) -> new Claimed(rs.getString(1), rs.getBigDecimal(2), rs.getString(3), rs.getString(4),
@@ -103,7 +104,7 @@ public class PriceClaims {
                         rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
                         new CheckBelief(rs.getDouble(13), rs.getDouble(14), rs.getDouble(15), rs.getDouble(16), rs.getLong(17),
                                 rs.getLong(18), rs.getBigDecimal(19) == null ? Double.NaN : rs.getBigDecimal(19).doubleValue(),
-                                rs.getDouble(20))),
+                                rs.getDouble(20), rs.getLong(21), rs.getDouble(22))),
                 amazon.marketplace(), n, amazon.checks().lease().toMillis() + " milliseconds"));
     }
 

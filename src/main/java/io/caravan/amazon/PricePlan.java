@@ -56,7 +56,7 @@ public class PricePlan {
                 c.maxInterval().toSeconds(), c.exploreInterval().toSeconds(), deals.expiryLatency().toSeconds(),
                 c.memory().toSeconds(), deals.repostCooldown().toSeconds()));
         this.detection = DistributionSummary.builder("caravan_deal_detection_seconds").baseUnit("seconds")
-                .description("Deal seen minus the earliest moment the price history shows it could have started (the check before)")
+                .description("Deal seen minus its start: Amazon's dealDetails.startTime when given, else the check before (the earliest the price history allows)")
                 .publishPercentiles(0.5, 0.9).register(meters);
         io.micrometer.core.instrument.Gauge.builder("caravan_deal_detection_median_seconds", this, PricePlan::recentMedian)
                 .description("Median detection delay of the last 100 deals seen starting (NaN before the first)").register(meters);
@@ -88,10 +88,14 @@ public class PricePlan {
         }
     }
 
-    /** The prior of a product in {@code categoryId} (null: none) that moves its price for real or not. */
-    public CheckPlanner.Prior prior(Long categoryId, boolean mover) {
-        return priors.getOrDefault(categoryId + "/" + mover, global);
+    /** The prior of a product in {@code categoryId} (null: none) of prior group {@code group} ({@link CheckBelief#group()}). */
+    public CheckPlanner.Prior prior(Long categoryId, int group) {
+        return priors.getOrDefault(categoryId + "/" + group, global);
     }
+
+    /** {@link CheckBelief#group()} in SQL, on {@code products}. */
+    private static final String GROUP = """
+            CASE WHEN plan_lightning_deals >= 0.5 THEN 2 WHEN plan_moves >= 0.5 THEN 1 ELSE 0 END""";
 
     /** Recomputes priors and μ when {@link #REFRESH} has passed: one GROUP BY and one sample of products. */
     public void refreshIfDue() {
@@ -104,10 +108,10 @@ public class PricePlan {
         Map<String, double[]> sums = new HashMap<>();
         double[] all = new double[4];
         jdbc.query("""
-                SELECT category_id, plan_moves >= 0.5, sum(plan_deals), sum(plan_exposure), sum(plan_deal_seconds), sum(plan_deals_ended)
-                FROM products WHERE marketplace = ? GROUP BY 1, 2""", rs -> {
+                SELECT category_id, %s, sum(plan_deals), sum(plan_exposure), sum(plan_deal_seconds), sum(plan_deals_ended)
+                FROM products WHERE marketplace = ? GROUP BY 1, 2""".formatted(GROUP), rs -> {
             double[] s = {rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6)};
-            sums.put(rs.getObject(1) + "/" + rs.getBoolean(2), s);
+            sums.put(rs.getObject(1) + "/" + rs.getInt(2), s);
             for (int i = 0; i < 4; i++) {
                 all[i] += s[i];
             }
@@ -116,7 +120,7 @@ public class PricePlan {
         Map<String, CheckPlanner.Prior> next = new HashMap<>();
         sums.forEach((k, s) -> next.put(k, CheckPlanner.Prior.pooled(s[0], s[1], s[2], s[3], g)));
         PriorFit fitted = fit(market, next, g);
-        next.replaceAll((k, p) -> fitted.apply(p, k.endsWith("/true")));
+        next.replaceAll((k, p) -> fitted.apply(p, Integer.parseInt(k.substring(k.lastIndexOf('/') + 1))));
         global = g;
         priors = next;
         price(market);
@@ -126,11 +130,11 @@ public class PricePlan {
     private PriorFit fit(String market, Map<String, CheckPlanner.Prior> pooled, CheckPlanner.Prior g) {
         PriorFit fit = new PriorFit();
         jdbc.query("""
-                SELECT category_id, plan_moves, plan_deals, plan_exposure, plan_deal_seconds, plan_deals_ended
+                SELECT category_id, plan_moves, plan_deals, plan_exposure, plan_deal_seconds, plan_deals_ended, plan_lightning_deals
                 FROM products WHERE marketplace = ? AND (plan_exposure > 0 OR plan_deals > 0) LIMIT ?""", rs -> {
             CheckBelief b = new CheckBelief(rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), 0, -1,
-                    Double.NaN, rs.getDouble(2));
-            fit.add(b.mover(), b, pooled.getOrDefault(rs.getObject(1) + "/" + b.mover(), g));
+                    Double.NaN, rs.getDouble(2), -1, rs.getDouble(7));
+            fit.add(b.group(), b, pooled.getOrDefault(rs.getObject(1) + "/" + b.group(), g));
         }, market, FIT_ROWS);
         return fit.fit();
     }
@@ -145,15 +149,16 @@ public class PricePlan {
         List<CheckPlanner.Demand> sample = new ArrayList<>();
         jdbc.query("""
                 SELECT p.category_id, p.plan_deals, p.plan_exposure, p.plan_deal_seconds, p.plan_deals_ended, p.plan_moves,
-                       p.plan_deal_since IS NOT NULL, c.channel_chat_id IS NOT NULL
+                       p.plan_deal_since IS NOT NULL, p.plan_lightning_deals,
+                       c.channel_chat_id IS NOT NULL
                            OR EXISTS (SELECT 1 FROM watches w WHERE w.active AND w.asin = p.asin AND w.marketplace = p.marketplace)
                 FROM products p LEFT JOIN categories c ON c.id = p.category_id
                 WHERE p.marketplace = ? AND p.status <> 'inaccessible' ORDER BY random() LIMIT ?""", rs -> {
             CheckBelief b = new CheckBelief(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), 0,
-                    rs.getBoolean(7) ? 0 : -1, Double.NaN, rs.getDouble(6));
-            CheckPlanner.Prior prior = prior((Long) rs.getObject(1), b.mover());
+                    rs.getBoolean(7) ? 0 : -1, Double.NaN, rs.getDouble(6), -1, rs.getDouble(8));
+            CheckPlanner.Prior prior = prior((Long) rs.getObject(1), b.group());
             sample.add(new CheckPlanner.Demand(planner.rate(b, prior, random), CheckPlanner.duration(b, prior),
-                    rs.getBoolean(8), b.inDeal()));
+                    rs.getBoolean(9), b.inDeal()));
         }, market, SAMPLE);
         double checksPerSecond = Math.min(amazon.requestsPerSecond(), amazon.requestsPerDay() / 86_400.0) * amazon.checks().batchSize();
         base = planner.price(sample, (double) total / sample.size(), checksPerSecond);
@@ -161,12 +166,12 @@ public class PricePlan {
 
     /**
      * After a run: an unspent budget lowers μ for the next plans, a backlog left after a spent one raises it (see
-     * {@link CheckPlanner#correct}).
+     * {@link CheckBudget#correct}).
      *
      * @param backlog requests' worth of products still due after the run
      */
     public void runEnded(int budget, int used, long backlog) {
-        correction = CheckPlanner.correct(correction, budget, used, backlog);
+        correction = CheckBudget.correct(correction, budget, used, backlog);
     }
 
     /** A deal was seen starting {@code seconds} after the check before it. */

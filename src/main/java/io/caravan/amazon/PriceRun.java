@@ -7,7 +7,11 @@ import io.caravan.ops.JobStateRepository;
 import io.caravan.outbox.Outbox;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +23,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * One run of the {@code amazon-prices} route: its request budget ({@code caravan.amazon.checks.max-requests-per-run}),
- * what becomes of a chunk's failed and unsent calls, and the run's result. Chunks go on until nothing is due, the
- * budget is spent or Amazon says stop.
+ * One run of the {@code amazon-prices} route: its request budget ({@code caravan.amazon.checks.max-requests-per-run},
+ * and with {@code spread-day-budget} no more than the day's share so far, {@link CheckBudget#runBudget}), what becomes
+ * of a chunk's failed and unsent calls, and the run's result. Chunks go on until nothing is due, the budget is spent or
+ * Amazon says stop.
  */
 public class PriceRun {
 
@@ -31,6 +36,8 @@ public class PriceRun {
     static final String STATE = "CaravanPriceRun";
     /** Exchange property the route's chunk loop runs while. */
     static final String MORE = "CaravanMore";
+    /** The run length assumed for the first run after a start: the route's default cron fires every minute. */
+    static final long FIRST_RUN_SECONDS = 60;
 
     private final AmazonProperties amazon;
     private final PriceClaims claims;
@@ -40,10 +47,14 @@ public class PriceRun {
     private final JobStateRepository jobState;
     private final AtomicLong activeDeals = new AtomicLong();
     private final PricePlan plan;
+    private final Clock clock;
+    /** When the last run started: the gap to this one is the stretch of the day a run stands for. */
+    private volatile Instant lastStart;
 
     public PriceRun(AmazonProperties amazon, PriceClaims claims, JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox,
-                    JobStateRepository jobState, MeterRegistry meters, PricePlan plan) {
+                    JobStateRepository jobState, MeterRegistry meters, PricePlan plan, Clock clock) {
         this.plan = plan;
+        this.clock = clock;
         this.amazon = amazon;
         this.claims = claims;
         this.jdbc = jdbc;
@@ -92,7 +103,34 @@ public class PriceRun {
     /** Route step: the run begins with its request budget, and the planner's priors and μ fresh enough. */
     public void start(Exchange exchange) {
         plan.refreshIfDue();
-        exchange.setProperty(STATE, new State(exchange, amazon.checks().maxRequestsPerRun()));
+        Instant now = clock.instant();
+        Instant previous = lastStart;
+        lastStart = now;
+        int budget = amazon.checks().maxRequestsPerRun();
+        if (amazon.checks().spreadDayBudget()) {
+            budget = budget(now, previous, usedToday(now));
+        }
+        exchange.setProperty(STATE, new State(exchange, budget));
+    }
+
+    /**
+     * A run's requests when the day's budget is spread: what the day's share up to the run's end leaves after today's
+     * requests (price checks and discovery alike, from {@code amazon_quota}), within the per-second rate over the run
+     * and {@code max-requests-per-run}. A run stands for the time since the previous one started (the cron's period,
+     * or longer after a pause), so requests a late or skipped run did not make are caught up, at the per-second rate.
+     */
+    int budget(Instant now, Instant previous, long usedToday) {
+        long runSeconds = previous == null || !previous.isBefore(now) ? FIRST_RUN_SECONDS
+                : Math.min(86_400, Math.max(1, Duration.between(previous, now).toSeconds()));
+        return CheckBudget.runBudget(usedToday, amazon.requestsPerDay(), now.getEpochSecond() % 86_400, runSeconds,
+                amazon.requestsPerSecond(), amazon.checks().maxRequestsPerRun());
+    }
+
+    /** Requests the credential made today (UTC) by every hub sharing it. */
+    private long usedToday(Instant now) {
+        List<Integer> used = jdbc.queryForList("SELECT used FROM amazon_quota WHERE credential = ? AND day = ?",
+                Integer.class, amazon.clientId(), LocalDate.ofInstant(now, ZoneOffset.UTC));
+        return used.isEmpty() ? 0 : used.get(0);
     }
 
     /**

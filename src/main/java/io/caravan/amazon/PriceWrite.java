@@ -53,12 +53,14 @@ public class PriceWrite {
                 next_check_at = ?::timestamptz + make_interval(secs => v.secs), updated_at = now(),
                 plan_deals = v.deals, plan_exposure = v.exposure, plan_deal_seconds = v.deal_seconds,
                 plan_deals_ended = v.deals_ended, plan_moves = v.moves, plan_deal_since = v.deal_since,
-                plan_last_price = v.last_price, plan_tier = v.tier
+                plan_last_price = v.last_price, plan_tier = v.tier, plan_deal_end = v.deal_end,
+                plan_lightning_deals = v.lightning
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::numeric[],
                         ?::text[], ?::text[], ?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
-                        ?::float8[], ?::timestamptz[], ?::numeric[], ?::smallint[])
+                        ?::float8[], ?::timestamptz[], ?::numeric[], ?::smallint[], ?::timestamptz[], ?::float8[])
                 AS v(asin, title, url, image_url, status, price, currency, list_price, saving_basis_type, availability,
-                     last_error, secs, deals, exposure, deal_seconds, deals_ended, moves, deal_since, last_price, tier)
+                     last_error, secs, deals, exposure, deal_seconds, deals_ended, moves, deal_since, last_price, tier,
+                     deal_end, lightning)
             WHERE p.asin = v.asin AND p.marketplace = ? AND p.asin = ANY(?::text[])""";
 
     private final AmazonProperties amazon;
@@ -143,7 +145,7 @@ public class PriceWrite {
             watches.computeIfAbsent((String) w.get("asin"), a -> new ArrayList<>()).add(w);
         }
 
-        UnnestColumns products = new UnnestColumns(20);
+        UnnestColumns products = new UnnestColumns(22);
         double mu = plan.mu();
         java.util.SplittableRandom random = plan.random();
         UnnestColumns historyRows = new UnnestColumns(5);
@@ -203,16 +205,19 @@ public class PriceWrite {
                     }
                 }
                 boolean guaranteed = product.channelChatId() != null || watches.containsKey(product.asin());
-                Plan next = plan(product, now, available ? price : null, decision, guaranteed, mu, random);
+                Plan next = plan(product, now, available ? price : null, decision,
+                        item != null ? item.offer() : null, guaranteed, mu, random);
                 CheckBelief b = next.belief();
                 products.add(product.asin(),
                         product.titleNow(item), product.urlNow(item), product.imageUrlNow(item),
                         status, status.equals("inaccessible") ? product.price() : price, currency, savingBasis,
                         item != null && item.offer() != null ? item.offer().savingBasisType() : null, availability,
-                        error == null ? null : Secrets.redact(error.code() + ": " + error.message()),
+                        error != null ? Secrets.redact(error.code() + ": " + error.message())
+                                : item != null && item.offer() != null ? item.offer().problem() : null,
                         Math.max(1, next.nextCheck() - now.getEpochSecond()), b.deals(), b.exposure(), b.dealSeconds(),
                         b.dealsEnded(), b.moves(), b.inDeal() ? Instant.ofEpochSecond(b.dealSince()) : null,
-                        Double.isNaN(b.lastPrice()) ? null : BigDecimal.valueOf(b.lastPrice()), next.tier());
+                        Double.isNaN(b.lastPrice()) ? null : BigDecimal.valueOf(b.lastPrice()), next.tier(),
+                        b.dealEnd() >= 0 ? Instant.ofEpochSecond(b.dealEnd()) : null, b.lightning());
                 results.add(new PriceEvents.Checked(product, item, price, currency, decision, hits, changed));
             }
             perCall.add(results);
@@ -258,16 +263,19 @@ public class PriceWrite {
      * The {@link CheckPlanner}'s decision for a checked product: its belief after this check, when it is due and its
      * claim tier. Counts the request share by the product's class and category, and a new deal's detection delay.
      */
-    private Plan plan(Claimed product, Instant now, BigDecimal price, DealRules.Decision decision, boolean guaranteed,
-                      double mu, java.util.SplittableRandom random) {
+    private Plan plan(Claimed product, Instant now, BigDecimal price, DealRules.Decision decision, AmazonItem.Offer offer,
+                      boolean guaranteed, double mu, java.util.SplittableRandom random) {
         CheckBelief before = product.belief();
         boolean inDeal = decision instanceof DealRules.Start || decision instanceof DealRules.Keep;
-        if (decision instanceof DealRules.Start && before.lastCheck() >= 0) {
-            plan.detected(now.getEpochSecond() - before.lastCheck());
+        CheckBelief.Timing timing = CheckBelief.Timing.of(inDeal ? offer : null, now);
+        long start = timing.start();
+        if (decision instanceof DealRules.Start && (start >= 0 || before.lastCheck() >= 0)) {
+            // From Amazon's start when it gave one, else from the check before: the earliest the history allows.
+            plan.detected(now.getEpochSecond() - (start >= 0 ? start : before.lastCheck()));
         }
         plan.spent(PricePlan.productClass(before, guaranteed), product.categorySlug() == null ? "none" : product.categorySlug());
         return plan.planner().plan(before, now.getEpochSecond(), price == null ? Double.NaN : price.doubleValue(), inDeal,
-                guaranteed, plan.prior(product.categoryId(), before.mover()), mu, random);
+                timing, guaranteed, plan.prior(product.categoryId(), before.group()), mu, random);
     }
 
     static boolean available(BigDecimal price, String availability) {

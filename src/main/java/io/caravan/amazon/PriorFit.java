@@ -1,11 +1,12 @@
 package io.caravan.amazon;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * How the products' deal rates spread around their category's mean, and how much the duration prior weighs, fitted
- * from the catalogue (empirical Bayes) instead of assumed, once per class (products that move their price for real,
- * and those that do not).
+ * from the catalogue (empirical Bayes) instead of assumed, once per prior group ({@link CheckBelief#group()}: products
+ * Amazon showed running Lightning Deals, products that move their price for real, the others).
  *
  * <p>Rates: a nonparametric prior (Kiefer–Wolfowitz NPMLE, by EM) on a log grid of multipliers of the category's mean
  * rate, the shares that make the products' own (faded) deal counts most likely given their effective exposure. A
@@ -33,16 +34,27 @@ public final class PriorFit {
     /** EM steps per fit, from an even prior. */
     static final int STEPS = 60;
 
-    private final Sample[] classes = {new Sample(), new Sample()};
+    private final Sample[] classes = java.util.stream.Stream.generate(Sample::new).limit(CheckBelief.GROUPS)
+            .toArray(Sample[]::new);
 
     /** One checked product's evidence, with the category prior it is shrunk towards. */
     public void add(boolean mover, CheckBelief belief, CheckPlanner.Prior prior) {
-        classes[mover ? 1 : 0].add(belief, prior);
+        add(mover ? CheckBelief.MOVER : CheckBelief.QUIET, belief, prior);
+    }
+
+    /** As above, for a product of prior group {@code group} ({@link CheckBelief#group()}). */
+    public void add(int group, CheckBelief belief, CheckPlanner.Prior prior) {
+        classes[group].add(belief, prior);
     }
 
     /** The category prior {@code prior} of a product of class {@code mover}, with the class's fitted weights. */
     public CheckPlanner.Prior apply(CheckPlanner.Prior prior, boolean mover) {
-        Sample s = classes[mover ? 1 : 0];
+        return apply(prior, mover ? CheckBelief.MOVER : CheckBelief.QUIET);
+    }
+
+    /** The category prior {@code prior} of a product of group {@code group}, with the group's fitted weights. */
+    public CheckPlanner.Prior apply(CheckPlanner.Prior prior, int group) {
+        Sample s = classes[group];
         return prior.fitted(s.ends, s.mix);
     }
 
@@ -57,11 +69,19 @@ public final class PriorFit {
 
     /** The fitted shares of class {@code mover} (null: not fitted), for reports. */
     public double[] mix(boolean mover) {
-        return classes[mover ? 1 : 0].mix;
+        return mix(mover ? CheckBelief.MOVER : CheckBelief.QUIET);
+    }
+
+    public double[] mix(int group) {
+        return classes[group].mix;
     }
 
     public double ends(boolean mover) {
-        return classes[mover ? 1 : 0].ends;
+        return ends(mover ? CheckBelief.MOVER : CheckBelief.QUIET);
+    }
+
+    public double ends(int group) {
+        return classes[group].ends;
     }
 
     /**
@@ -222,4 +242,31 @@ public final class PriorFit {
         return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
     }
 
+    /** Gamma(shape, 1) sample (Marsaglia and Tsang; shape < 1 by the boost u^(1/shape)). */
+    static double gamma(double shape, SplittableRandom random) {
+        if (shape < 1) {
+            return gamma(shape + 1, random) * Math.pow(random.nextDouble(), 1 / shape);
+        }
+        double d = shape - 1.0 / 3;
+        double c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x;
+            double v;
+            do {
+                x = normal(random);
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = random.nextDouble();
+            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+                return d * v;
+            }
+        }
+    }
+
+    private static double normal(SplittableRandom random) {
+        double u1 = random.nextDouble();
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1 == 0 ? Double.MIN_VALUE : u1)) * Math.cos(2 * Math.PI * u2);
+    }
 }

@@ -49,7 +49,9 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"caravan.amazon.client-id=amzn1.application-oa2-client.routes",
         "caravan.amazon.client-secret=" + AmazonRoutesTest.SECRET,
         "caravan.telegram.token=" + AmazonRoutesTest.TOKEN,
-        "caravan.jobs.telegram-updates.enabled=false"})
+        "caravan.jobs.telegram-updates.enabled=false",
+        // Runs back to back, counted: a day's budget spread over the day would size them by the time of day.
+        "caravan.amazon.checks.spread-day-budget=false"})
 @ExtendWith(OutputCaptureExtension.class)
 class AmazonRoutesTest {
 

@@ -169,33 +169,33 @@ class CheckPlannerTest {
 
     @Test
     void anUnspentBudgetLowersThePriceAndABacklogRaisesIt() {
-        double lowered = CheckPlanner.correct(1, 60, 30, 0);
+        double lowered = CheckBudget.correct(1, 60, 30, 0);
         assertThat(lowered).isLessThan(1);
-        assertThat(CheckPlanner.correct(lowered, 60, 60, 60)).as("spent, a run's worth still due").isGreaterThan(lowered);
-        assertThat(CheckPlanner.correct(lowered, 60, 60, 0)).as("spent exactly: nothing to correct").isEqualTo(lowered);
-        assertThat(CheckPlanner.correct(lowered, 60, 60, 6)).as("a small backlog, a small step")
-                .isLessThan(CheckPlanner.correct(lowered, 60, 60, 60));
-        assertThat(CheckPlanner.correct(1, 60, 60, 600)).as("never above what the budget equation says").isEqualTo(1);
+        assertThat(CheckBudget.correct(lowered, 60, 60, 60)).as("spent, a run's worth still due").isGreaterThan(lowered);
+        assertThat(CheckBudget.correct(lowered, 60, 60, 0)).as("spent exactly: nothing to correct").isEqualTo(lowered);
+        assertThat(CheckBudget.correct(lowered, 60, 60, 6)).as("a small backlog, a small step")
+                .isLessThan(CheckBudget.correct(lowered, 60, 60, 60));
+        assertThat(CheckBudget.correct(1, 60, 60, 600)).as("never above what the budget equation says").isEqualTo(1);
     }
 
     @Test
     void aRunWithNothingDueBarelyMovesThePrice() {
         // Nothing was due, so nothing was re-planned: stepping μ down at full strength run after run wound it up
         // (ten-fold drops, then backlogs of hours).
-        double idle = CheckPlanner.correct(1, 60, 0, 0);
-        double half = CheckPlanner.correct(1, 60, 30, 0);
+        double idle = CheckBudget.correct(1, 60, 0, 0);
+        double half = CheckBudget.correct(1, 60, 30, 0);
         assertThat(idle).isLessThan(1);
         assertThat(Math.log(idle)).as("a tenth of the step of a run that found nothing due at full gain")
-                .isCloseTo(-CheckPlanner.GAIN * CheckPlanner.IDLE_STEP, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(Math.log(half)).isCloseTo(-CheckPlanner.GAIN * 0.5 * 0.5, org.assertj.core.data.Offset.offset(1e-12));
+                .isCloseTo(-CheckBudget.GAIN * CheckBudget.IDLE_STEP, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Math.log(half)).isCloseTo(-CheckBudget.GAIN * 0.5 * 0.5, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test
     void theDaysBudgetIsSpreadAndNeverExceeded() {
-        assertThat(CheckPlanner.runBudget(0, 2_000, 0, 60, 1, 60)).isEqualTo(1);
-        assertThat(CheckPlanner.runBudget(1_000, 2_000, 43_200, 60, 1, 60)).isEqualTo(1);
-        assertThat(CheckPlanner.runBudget(0, 2_000, 43_200, 60, 1, 60)).as("catching up, at the rate's limit").isEqualTo(60);
-        assertThat(CheckPlanner.runBudget(2_000, 2_000, 86_340, 60, 1, 60)).isZero();
+        assertThat(CheckBudget.runBudget(0, 2_000, 0, 60, 1, 60)).isEqualTo(1);
+        assertThat(CheckBudget.runBudget(1_000, 2_000, 43_200, 60, 1, 60)).isEqualTo(1);
+        assertThat(CheckBudget.runBudget(0, 2_000, 43_200, 60, 1, 60)).as("catching up, at the rate's limit").isEqualTo(60);
+        assertThat(CheckBudget.runBudget(2_000, 2_000, 86_340, 60, 1, 60)).isZero();
     }
 
     @Test

@@ -51,7 +51,7 @@ class CreatorsApiClientTest {
         return new AmazonProperties(URI.create("http://localhost:" + port), URI.create("http://localhost:" + port + TOKEN_PATH),
                 "amzn1.application-oa2-client.test", secret, "creatorsapi::default", "caravan-21", "www.amazon.com.tr",
                 1, 8640, Duration.ofSeconds(5), new AmazonProperties.Checks(Duration.ofMinutes(15), Duration.ofHours(6), 10, 60, 500, 8, Duration.ofMinutes(10),
-                        Duration.ofDays(7), new java.math.BigDecimal("0.02"), Duration.ofDays(30)),
+                        Duration.ofDays(7), new java.math.BigDecimal("0.02"), Duration.ofDays(30), true),
                 List.of(), new AmazonProperties.PriceHistory(Duration.ofDays(90)),
                 new AmazonProperties.Invalidate(List.of("products:{asin}"), List.of("deals:*"), List.of("deals")), 0.10);
     }

@@ -20,8 +20,18 @@ public final class Catalogue {
     /** Categories posting to a channel (their products are checked at least every max-interval). */
     static final int CHANNELS = Integer.getInteger("channels", 1);
 
-    /** One deal: [start, end), price at (1 - depth) of the base. */
-    public record Deal(int product, long start, long end, double depth) {
+    /**
+     * Share of deal-prone products that run their deals through Amazon's deals programme (limited-time deals, shown with
+     * {@code dealDetails}); the rest cut their own prices, which carry none. An assumption (no public figure), see
+     * docs/price-planner.md; {@code -Dtimed-share}.
+     */
+    static final double TIMED_SHARE = Double.parseDouble(System.getProperty("timed-share", "0.5"));
+
+    /**
+     * One deal: [start, end), price at (1 - depth) of the base. {@code announcedEnd} is the end Amazon's
+     * {@code dealDetails.endTime} would show: the deal's planned length; a stock-out can end it before.
+     */
+    public record Deal(int product, long start, long end, double depth, long announcedEnd) {
     }
 
     /** A product's truth: what the oracle knows (rate per second, mean duration) and what a check sees. */
@@ -33,6 +43,8 @@ public final class Catalogue {
         public final double rate;
         public final double duration;
         public final boolean tracked;
+        /** Its deals carry {@code dealDetails} (start and end time): Lightning Deals and limited-time deals. */
+        public boolean timed;
         public final List<Deal> deals = new ArrayList<>();
         final List<long[]> stockOuts = new ArrayList<>();
         final List<long[]> promos = new ArrayList<>();
@@ -60,6 +72,8 @@ public final class Catalogue {
         this.categories = categories;
         this.horizon = days * DAY;
         SplittableRandom random = new SplittableRandom(seed);
+        // A stream of its own, so that adding the dealDetails draw left every other draw (and figure) of a seed as it was.
+        SplittableRandom timedDraws = new SplittableRandom(seed ^ 0x7E57ED5EEDL);
         double[] dealiness = new double[categories];
         channel = new boolean[categories];
         for (int c = 0; c < categories; c++) {
@@ -84,6 +98,7 @@ public final class Catalogue {
             }
             double base = 300 * Math.exp(random.nextGaussian());
             Product p = new Product(i, kind, category, Math.round(base * 100) / 100.0, rate, duration, random.nextDouble() < 0.01);
+            p.timed = kind == Kind.LIGHTNING || kind == Kind.DEAL_PRONE && timedDraws.nextDouble() < TIMED_SHARE;
             draw(p, random);
             products.add(p);
             deals.addAll(p.deals);
@@ -109,7 +124,7 @@ public final class Catalogue {
                 continue;
             }
             long end = Math.min(t + length, nextStockOut(p, t));
-            p.deals.add(new Deal(p.id, t, end, 0.2 + random.nextDouble() * 0.3));
+            p.deals.add(new Deal(p.id, t, end, 0.2 + random.nextDouble() * 0.3, t + length));
             earliest = end + COOLDOWN;
         }
     }
@@ -147,6 +162,15 @@ public final class Catalogue {
             }
         }
         return null;
+    }
+
+    /**
+     * What a check's listing shows of the running deal {@code d}: {@code dealDetails} start and end, and the listing type
+     * LIGHTNING_DEAL for a lightning deal; nothing for an ordinary price drop.
+     */
+    public static io.caravan.amazon.CheckBelief.Timing details(Product p, Deal d) {
+        return d == null || !p.timed ? io.caravan.amazon.CheckBelief.Timing.NONE
+                : new io.caravan.amazon.CheckBelief.Timing(d.start(), d.announcedEnd(), p.kind == Kind.LIGHTNING);
     }
 
     /** What a check at {@code t} sees: NaN when out of stock. Repricers move by up to 1 % every 10 minutes. */

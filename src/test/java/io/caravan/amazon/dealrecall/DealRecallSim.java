@@ -1,5 +1,6 @@
 package io.caravan.amazon.dealrecall;
 
+import io.caravan.amazon.CheckBudget;
 import io.caravan.amazon.CheckPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +10,7 @@ import java.util.Map;
 
 /**
  * {@code bench/deal-recall}: one seeded {@link Catalogue}, four {@link Policies} at the same quota on a simulated clock
- * (a run of the amazon-prices route every simulated minute, budget per run from {@link CheckPlanner#runBudget}), and
+ * (a run of the amazon-prices route every simulated minute, budget per run from {@link CheckBudget#runBudget}), and
  * per policy: recall of the deals starting after the warm-up, detection and expiry latency, requests, quota overruns,
  * guarantee misses. Settings as system properties (see bench/deal-recall/run.sh).
  */
@@ -52,7 +53,11 @@ public final class DealRecallSim {
                 new Policies.Planned(catalogue, planner, false, checksPerSecond),
                 new Policies.Planned(catalogue, planner, true, checksPerSecond));
         List<Result> results = new ArrayList<>();
+        String only = System.getProperty("only", "");
         for (Policies.Policy policy : policies) {
+            if (!only.isEmpty() && !policy.name().equals(only)) {
+                continue; // a diagnostic run of one policy (-Donly): no comparison line
+            }
             results.add(run(config, catalogue, policy));
         }
         return results;
@@ -85,7 +90,7 @@ public final class DealRecallSim {
             if (t % Catalogue.DAY == 0) {
                 usedToday = 0;
             }
-            int budget = CheckPlanner.runBudget(usedToday, config.perDay(), t % Catalogue.DAY, RUN,
+            int budget = CheckBudget.runBudget(usedToday, config.perDay(), t % Catalogue.DAY, RUN,
                     config.perSecond(), Integer.MAX_VALUE);
             List<Integer> claimed = policy.claim(t, budget * BATCH);
             int used = (claimed.size() + BATCH - 1) / BATCH;
@@ -124,7 +129,7 @@ public final class DealRecallSim {
                 }
                 double price = catalogue.price(p, t);
                 long start = System.nanoTime();
-                policy.checked(p, t, price, deal != null);
+                policy.checked(p, t, price, deal);
                 nanos += System.nanoTime() - start;
             }
             policy.runEnded(t, budget, used);
@@ -165,6 +170,8 @@ public final class DealRecallSim {
         System.out.printf("deal-recall model: seed %d, %d products in %d categories (%d post to a channel, 1 %% tracked), %d days"
                         + " (first %d warm-up, last 1 not measured), quota %.2f requests/s and %d/day, %d items per request%n",
                 c.seed(), c.products(), c.categories(), Catalogue.CHANNELS, c.days(), c.warmupDays(), c.perSecond(), c.perDay(), BATCH);
+        System.out.printf("dealDetails (start, end) shown for: lightning deals, deals of %.0f %% of deal-prone products;"
+                + " oracle re-checks at the announced end: %s%n", 100 * Catalogue.TIMED_SHARE, Policies.Planned.ORACLE_DETAILS);
         System.out.printf("planner settings: noise %.0f %%, min-interval %d s, max-interval %d s, explore-interval %d s,"
                         + " expiry-latency %d s, memory half-life %.0f s%n", c.settings().noise() * 100, c.settings().minInterval(),
                 c.settings().maxInterval(), c.settings().exploreInterval(), c.settings().expiryLatency(), c.settings().memory());
@@ -184,6 +191,9 @@ public final class DealRecallSim {
             r.checksByKind().forEach((k, v) -> line.append(String.format(" %s %.1f %%", k.name().toLowerCase(), 100.0 * v / total)));
             System.out.println(line);
             System.out.printf("recall of %-12s%s%n", r.policy(), r.recallByKind());
+        }
+        if (results.size() < 4) {
+            return;
         }
         Result rr = results.get(0);
         Result planner = results.get(2);

@@ -1,6 +1,7 @@
 package io.caravan.amazon.dealrecall;
 
 import io.caravan.amazon.CheckBelief;
+import io.caravan.amazon.CheckBudget;
 import io.caravan.amazon.CheckPlanner;
 import io.caravan.amazon.PriorFit;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ public final class Policies {
         /** Up to {@code items} products for this run, in claim order. */
         List<Integer> claim(long now, int items);
 
-        void checked(Catalogue.Product product, long now, double price, boolean inDeal);
+        /** {@code deal}: the deal running at {@code now}, null if none; what a check shows of it is {@link Catalogue#details}. */
+        void checked(Catalogue.Product product, long now, double price, Catalogue.Deal deal);
 
         /** After a run: the requests it could make and made. */
         default void runEnded(long now, int budget, int used) {
@@ -50,7 +52,7 @@ public final class Policies {
             return claimed;
         }
 
-        public void checked(Catalogue.Product product, long now, double price, boolean inDeal) {
+        public void checked(Catalogue.Product product, long now, double price, Catalogue.Deal deal) {
         }
     }
 
@@ -85,7 +87,8 @@ public final class Policies {
             return due.claim(now, items, 10);
         }
 
-        public void checked(Catalogue.Product p, long now, double price, boolean inDeal) {
+        public void checked(Catalogue.Product p, long now, double price, Catalogue.Deal deal) {
+            boolean inDeal = deal != null;
             boolean changed = Double.compare(price, last[p.id]) != 0;
             boolean near = !Double.isNaN(price) && price <= p.base * 0.9;
             last[p.id] = price;
@@ -98,6 +101,8 @@ public final class Policies {
     /** The planner, learning ({@code oracle} false) or told each product's true rate and duration ({@code oracle} true). */
     public static final class Planned implements Policy {
         static final long PRIORS_EVERY = 600;
+        /** The oracle schedules a deal's re-check by its announced end too ({@code -Doracle-details}, default true). */
+        static final boolean ORACLE_DETAILS = Boolean.parseBoolean(System.getProperty("oracle-details", "true"));
         private PriorFit fitted = new PriorFit();
         private final Catalogue catalogue;
         private final CheckPlanner planner;
@@ -124,7 +129,7 @@ public final class Policies {
             this.due = new DueQueue(n);
             this.beliefs = new CheckBelief[n];
             java.util.Arrays.fill(beliefs, CheckBelief.NEW);
-            this.priors = new CheckPlanner.Prior[catalogue.categories * 2];
+            this.priors = new CheckPlanner.Prior[catalogue.categories * CheckBelief.GROUPS];
             java.util.Arrays.fill(priors, CheckPlanner.Prior.DEFAULT);
             this.random = new SplittableRandom(catalogue.seed ^ 0x5DEECE66DL ^ Long.getLong("salt", 0));
         }
@@ -172,7 +177,7 @@ public final class Policies {
 
         public void runEnded(long now, int budget, int used) {
             long backlog = used >= budget && budget > 0 ? (due.stillDue(now + DealRecallSim.RUN) + 9) / 10 : 0;
-            correction = CheckPlanner.correct(correction, budget, used, backlog);
+            correction = CheckBudget.correct(correction, budget, used, backlog);
             mu = base * correction;
             if (DealRecallSim.DEBUG && now + DealRecallSim.RUN >= catalogue.horizon) {
                 dump();
@@ -197,8 +202,8 @@ public final class Policies {
                                 + " movers %.0f %% true dur %.1fh est dur %.1fh mu %.2e%n", name(), k, rows.size(), med(rows, 0),
                         med(rows, 1), med(rows, 2), med(rows, 3) / 3600, 100 * rows.stream().mapToDouble(x -> x[4]).average().orElse(0),
                         med(rows, 5) / 3600, med(rows, 6) / 3600, mu);
-                System.out.printf("  prior: not moving %s, %.2f ends; moving %s, %.2f ends%n", mix(fitted.mix(false)),
-                        fitted.ends(false), mix(fitted.mix(true)), fitted.ends(true));
+                System.out.printf("  prior: not moving %s, %.2f ends; moving %s, %.2f ends; lightning %s, %.2f ends%n",
+                        mix(fitted.mix(0)), fitted.ends(0), mix(fitted.mix(1)), fitted.ends(1), mix(fitted.mix(2)), fitted.ends(2));
                 System.out.printf("  %s %-10s rate est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f; λD est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f%n",
                         name(), k, q(rows, 0, .1), q(rows, 0, .25), q(rows, 0, .75), q(rows, 0, .9), q(rows, 2, .1), q(rows, 2, .25),
                         q(rows, 2, .75), q(rows, 2, .9));
@@ -231,7 +236,7 @@ public final class Policies {
 
         /** What the hub's PriceRun does every few minutes with one GROUP BY over products.plan_*. */
         private void refreshPriors() {
-            double[][] sums = new double[catalogue.categories * 2][4];
+            double[][] sums = new double[catalogue.categories * CheckBelief.GROUPS][4];
             double[] all = new double[4];
             for (Catalogue.Product p : catalogue.products) {
                 CheckBelief b = beliefs[p.id];
@@ -245,28 +250,31 @@ public final class Policies {
             }
             PriorFit fit = new PriorFit();
             for (Catalogue.Product p : catalogue.products) {
-                fit.add(beliefs[p.id].mover(), beliefs[p.id], priors[group(p)]);
+                fit.add(beliefs[p.id].group(), beliefs[p.id], priors[group(p)]);
             }
             fitted = fit.fit();
             for (int c = 0; c < priors.length; c++) {
-                priors[c] = fitted.apply(priors[c], (c & 1) == 1);
+                priors[c] = fitted.apply(priors[c], c % CheckBelief.GROUPS);
             }
         }
 
-        /** The prior's group: category and whether the product moves its price for real. */
+        /** The prior's group: category and {@link CheckBelief#group()}. */
         private int group(Catalogue.Product p) {
-            return p.category * 2 + (beliefs[p.id].mover() ? 1 : 0);
+            return p.category * CheckBelief.GROUPS + beliefs[p.id].group();
         }
 
-        public void checked(Catalogue.Product p, long now, double price, boolean inDeal) {
+        public void checked(Catalogue.Product p, long now, double price, Catalogue.Deal deal) {
+            boolean inDeal = deal != null;
             boolean guaranteed = p.tracked || catalogue.channel[p.category];
+            CheckBelief.Timing timing = Catalogue.details(p, deal);
             CheckPlanner.Plan plan;
             if (oracle) {
-                CheckBelief b = beliefs[p.id].observe(now, price, inDeal, p.duration, planner.settings().noise(),
-                        planner.settings().memory());
+                // The oracle knows rate and duration; the deal's announced end it reads as any check does.
+                CheckBelief b = beliefs[p.id].observe(now, price, inDeal, ORACLE_DETAILS ? timing : CheckBelief.Timing.NONE,
+                        p.duration, planner.settings().noise(), planner.settings().memory());
                 plan = planner.schedule(b, now, p.rate, p.duration, guaranteed, beliefs[p.id].inDeal() && !inDeal, mu, random);
             } else {
-                plan = planner.plan(beliefs[p.id], now, price, inDeal, guaranteed, priors[group(p)], mu, random);
+                plan = planner.plan(beliefs[p.id], now, price, inDeal, timing, guaranteed, priors[group(p)], mu, random);
             }
             beliefs[p.id] = plan.belief();
             due.set(p.id, plan.nextCheck(), plan.tier());

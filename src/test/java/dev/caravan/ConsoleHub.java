@@ -141,8 +141,13 @@ final class ConsoleHub implements AutoCloseable {
         return browser.findElement(By.cssSelector("tr[data-job='" + job + "']"));
     }
 
+    /**
+     * The text of what {@code css} finds, looking again if the page's own refresh replaced the element between the
+     * find and the read (a stale element then says nothing about the page; a missing one still fails, after 10 s).
+     */
     String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
+        return new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector(css)).getText());
     }
 
     /**

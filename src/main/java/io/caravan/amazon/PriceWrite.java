@@ -110,17 +110,31 @@ public class PriceWrite {
         PriceRun.state(exchange).checked(checked);
     }
 
+    /** Sequential and bitmap scans for the rest of this transaction: off for the lookups, then on again. */
+    private void plannerForLookups(boolean on) {
+        String value = on ? "on" : "off";
+        jdbc.queryForList("SELECT set_config('enable_seqscan', ?, true), set_config('enable_bitmapscan', ?, true)", value, value);
+    }
+
     private void write(List<Call> answered, Instant now) {
         String market = amazon.marketplace();
         String[] asins = answered.stream().flatMap(c -> c.batch().stream()).map(Claimed::asin).toArray(String[]::new);
         Instant from = now.minus(dealSettings.referenceWindow()).minus(Duration.ofDays(1));
         Map<String, List<DealRules.Observation>> history = new HashMap<>();
-        // One index range per product (LATERAL on the primary key), not "asin = ANY(...)": with the statistics of a
-        // young table (analysed while small) the planner scans all of price_history for that, every chunk.
+        // One index range per product (the primary key, asin first), not "asin = ANY(...)". The statistics alone do
+        // not hold that plan: taken of a young table (analysed while small, or with autovacuum off) they make
+        // PostgreSQL read all recent price_history for every chunk, or for every product, at a cost that grows with the
+        // table (auto_explain in bench/price-pipeline at 100,000 rows: a flattened hash join, 25 → 240 ms a chunk; a
+        // nested loop over a materialised scan with only hash joins off, 3 s; a sequential scan per product with
+        // OFFSET 0, 1,674 items/s; the observed_at index per product, 25 s). So nothing else is left to choose: the
+        // LATERAL is not flattened (OFFSET 0), the time bound is an expression no index serves (the observed_at index
+        // is for the retention prune), and sequential and bitmap scans are off for the two lookups (set_config(...,
+        // true): this transaction only, on again before the writes).
+        plannerForLookups(false);
         jdbc.query("""
                 SELECT h.asin, h.observed_at, h.price, h.availability FROM unnest(?::text[]) AS a(asin)
                 CROSS JOIN LATERAL (SELECT p.asin, p.observed_at, p.price, p.availability FROM price_history p
-                    WHERE p.asin = a.asin AND p.marketplace = ? AND p.observed_at > ?) h
+                    WHERE p.asin = a.asin AND p.marketplace = ? AND p.observed_at + interval '0 s' > ? OFFSET 0) h
                 ORDER BY h.asin, h.observed_at""", rs -> {
             history.computeIfAbsent(rs.getString(1), a -> new ArrayList<>()).add(new DealRules.Observation(
                     rs.getTimestamp(2).toInstant(), rs.getBigDecimal(3), available(rs.getBigDecimal(3), rs.getString(4))));
@@ -130,7 +144,7 @@ public class PriceWrite {
         jdbc.query("""
                 SELECT d.asin, d.id, d.reference_price, d.price, d.status, d.ended_at FROM unnest(?::text[]) AS a(asin)
                 CROSS JOIN LATERAL (SELECT * FROM deals x WHERE x.asin = a.asin AND x.marketplace = ?
-                    AND (x.status = 'active' OR x.ended_at > ?)) d""", rs -> {
+                    AND (x.status = 'active' OR x.ended_at > ?) OFFSET 0) d""", rs -> {
             if ("active".equals(rs.getString(5))) {
                 active.put(rs.getString(1), new DealRules.ActiveDeal(rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4)));
             } else {
@@ -138,6 +152,7 @@ public class PriceWrite {
                 lastEnded.merge(rs.getString(1), ended, (a, b) -> a.isAfter(b) ? a : b);
             }
         }, asins, market, Timestamp.from(now.minus(dealSettings.repostCooldown())));
+        plannerForLookups(true);
         Map<String, List<Map<String, Object>>> watches = new HashMap<>();
         for (Map<String, Object> w : jdbc.queryForList("""
                 SELECT id, chat_id, asin, target_price, notify_back_in_stock FROM watches

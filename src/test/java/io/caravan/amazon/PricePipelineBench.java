@@ -438,11 +438,14 @@ class PricePipelineBench {
                 futures.add(pool.submit(() -> {
                     long rows = 0;
                     for (long from = next.getAndAdd(chunk); from < asins.size(); from = next.getAndAdd(chunk)) {
-                        UnnestColumns columns = new UnnestColumns(12);
+                        // Every column the write sets, the planner's included (the update had 12 before the check
+                        // planner's columns; with 12 values it failed, and the limiter-on phase after it never ran).
+                        UnnestColumns columns = new UnnestColumns(22);
                         List<String> keys = asins.subList((int) from, (int) Math.min(asins.size(), from + chunk));
                         for (String asin : keys) {
                             columns.add(asin, null, null, null, "active", new java.math.BigDecimal("1000.00"), "TRY",
-                                    new java.math.BigDecimal("1000.00"), null, "IN_STOCK", null, 1800L);
+                                    new java.math.BigDecimal("1000.00"), null, "IN_STOCK", null, 1800L,
+                                    0.0, 3_600.0, 0.0, 0.0, 0.0, null, new java.math.BigDecimal("1000.00"), 0, null, 0.0);
                         }
                         Object[] arguments = columns.arguments(new Object[]{new java.sql.Timestamp(System.currentTimeMillis()),
                                 new java.sql.Timestamp(System.currentTimeMillis())}, "www.amazon.com.tr", keys.toArray(String[]::new));

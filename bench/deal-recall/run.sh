@@ -15,7 +15,8 @@
 #   (false: true adds mu and backlog every 3 h and, per product kind, estimates against the truth), TIMED_SHARE (0.5:
 #   share of deal-prone products whose deals carry dealDetails; lightning deals always do), ORACLE_DETAILS (true: the
 #   oracle, too, re-checks a deal at its announced end), ONLY (empty: a policy's name runs only that one, for
-#   diagnostics; no comparison line then)
+#   diagnostics; no comparison line then), CLASS_ORACLE (false: true adds a fifth policy told each product's kind's mean
+#   rate and duration, not its own: what knowing the class alone is worth)
 set -e
 cd "$(dirname "$0")/../.."
 echo "uptime before: $(uptime)"
@@ -24,7 +25,7 @@ java -cp target/classes:target/test-classes \
   -Dseed="${SEED:-20261206}" -Dproducts="${PRODUCTS:-10000}" -Dcategories="${CATEGORIES:-20}" -Ddays="${DAYS:-42}" \
   -Dwarmup-days="${WARMUP_DAYS:-14}" -Dper-second="${PER_SECOND:-1}" -Dper-day="${PER_DAY:-1600}" \
   -Dnoise="${NOISE:-0.02}" -Dexplore-interval="${EXPLORE_INTERVAL:-604800}" -Dsalt="${SALT:-0}" -Ddebug="${DEBUG:-false}" \
-  -Dtimed-share="${TIMED_SHARE:-0.5}" -Doracle-details="${ORACLE_DETAILS:-true}" -Donly="${ONLY:-}" \
+  -Dtimed-share="${TIMED_SHARE:-0.5}" -Doracle-details="${ORACLE_DETAILS:-true}" -Donly="${ONLY:-}" -Dclass-oracle="${CLASS_ORACLE:-false}" \
   bench/deal-recall/DealRecall.java | tee /tmp/deal-recall.$$.out | grep -v '^deal recall:'
 echo "uptime after:  $(uptime)"
 grep '^deal recall:' /tmp/deal-recall.$$.out

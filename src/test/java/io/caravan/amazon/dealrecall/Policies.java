@@ -98,7 +98,11 @@ public final class Policies {
         }
     }
 
-    /** The planner, learning ({@code oracle} false) or told each product's true rate and duration ({@code oracle} true). */
+    /**
+     * The planner, learning ({@code oracle} false) or told each product's true rate and duration ({@code oracle} true);
+     * with {@code classOnly} the oracle is told only its kind's mean rate and duration (how much of the oracle's lead
+     * knowing the class alone is worth: {@code -Dclass-oracle=true}).
+     */
     public static final class Planned implements Policy {
         static final long PRIORS_EVERY = 600;
         /** The oracle schedules a deal's re-check by its announced end too ({@code -Doracle-details}, default true). */
@@ -120,12 +124,33 @@ public final class Policies {
         private long priorsAt = -1;
         private long priceAt = -PRICE_EVERY;
 
+        private final double[] rates;
+        private final double[] durations;
+        private final boolean classOnly;
+
         public Planned(Catalogue catalogue, CheckPlanner planner, boolean oracle, double checksPerSecond) {
+            this(catalogue, planner, oracle, false, checksPerSecond);
+        }
+
+        public Planned(Catalogue catalogue, CheckPlanner planner, boolean oracle, boolean classOnly, double checksPerSecond) {
+            this.classOnly = classOnly;
+            int n = catalogue.products.size();
+            this.rates = new double[n];
+            this.durations = new double[n];
+            double[][] sums = new double[Catalogue.Kind.values().length][3];
+            for (Catalogue.Product p : catalogue.products) {
+                double[] k = sums[p.kind.ordinal()];
+                k[0] += p.rate; k[1] += p.duration; k[2]++;
+            }
+            for (Catalogue.Product p : catalogue.products) {
+                double[] k = sums[p.kind.ordinal()];
+                rates[p.id] = classOnly ? k[0] / k[2] : p.rate;
+                durations[p.id] = classOnly ? k[1] / k[2] : p.duration;
+            }
             this.checksPerSecond = checksPerSecond;
             this.catalogue = catalogue;
             this.planner = planner;
             this.oracle = oracle;
-            int n = catalogue.products.size();
             this.due = new DueQueue(n);
             this.beliefs = new CheckBelief[n];
             java.util.Arrays.fill(beliefs, CheckBelief.NEW);
@@ -135,7 +160,7 @@ public final class Policies {
         }
 
         public String name() {
-            return oracle ? "oracle" : "planner";
+            return classOnly ? "class oracle" : oracle ? "oracle" : "planner";
         }
 
         public double mu() {
@@ -167,7 +192,7 @@ public final class Policies {
                 Catalogue.Product p = catalogue.products.get(size == n ? i : random.nextInt(n));
                 boolean guaranteed = p.tracked || catalogue.channel[p.category];
                 CheckBelief b = beliefs[p.id];
-                sample.add(oracle ? new CheckPlanner.Demand(p.rate, p.duration, guaranteed, b.inDeal())
+                sample.add(oracle ? new CheckPlanner.Demand(rates[p.id], durations[p.id], guaranteed, b.inDeal())
                         : new CheckPlanner.Demand(planner.rate(b, priors[group(p)], random),
                         CheckPlanner.duration(b, priors[group(p)]), guaranteed, b.inDeal()));
             }
@@ -193,8 +218,8 @@ public final class Policies {
                         continue;
                     }
                     CheckBelief b = beliefs[p.id];
-                    double r = oracle ? p.rate : planner.rate(b, priors[group(p)], random);
-                    double d = oracle ? p.duration : CheckPlanner.duration(b, priors[group(p)]);
+                    double r = oracle ? rates[p.id] : planner.rate(b, priors[group(p)], random);
+                    double d = oracle ? durations[p.id] : CheckPlanner.duration(b, priors[group(p)]);
                     rows.add(new double[]{r / p.rate, d / p.duration, r * d / (p.rate * p.duration),
                             planner.interval(r, d, mu), b.mover() ? 1 : 0, p.duration, d});
                 }
@@ -271,8 +296,8 @@ public final class Policies {
             if (oracle) {
                 // The oracle knows rate and duration; the deal's announced end it reads as any check does.
                 CheckBelief b = beliefs[p.id].observe(now, price, inDeal, ORACLE_DETAILS ? timing : CheckBelief.Timing.NONE,
-                        p.duration, planner.settings().noise(), planner.settings().memory());
-                plan = planner.schedule(b, now, p.rate, p.duration, guaranteed, beliefs[p.id].inDeal() && !inDeal, mu, random);
+                        durations[p.id], planner.settings().noise(), planner.settings().memory());
+                plan = planner.schedule(b, now, rates[p.id], durations[p.id], guaranteed, beliefs[p.id].inDeal() && !inDeal, mu, random);
             } else {
                 plan = planner.plan(beliefs[p.id], now, price, inDeal, timing, guaranteed, priors[group(p)], mu, random);
             }

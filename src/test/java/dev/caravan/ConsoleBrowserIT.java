@@ -116,7 +116,7 @@ class ConsoleBrowserIT {
         WebElement next = failing.findElement(By.cssSelector("td:nth-child(3) time"));
         assertThat(next.getText()).contains("04:00:00");
         assertThat(next.getAttribute("title")).startsWith("UTC ").contains("01:00:00Z");
-        assertThat(console.text("tr[data-job='amazon-prices']")).contains("every 10 seconds");
+        assertThat(console.text(ConsoleHub.rowCss("amazon-prices"))).contains("every 10 seconds");
         wait.until(d -> console.row("metabase-vendors").findElement(By.cssSelector("td.last-run")).getText().contains("succeeded"));
         console.screenshot("jobs");
     }

@@ -138,7 +138,12 @@ final class ConsoleHub implements AutoCloseable {
     }
 
     WebElement row(String job) {
-        return browser.findElement(By.cssSelector("tr[data-job='" + job + "']"));
+        return browser.findElement(By.cssSelector(rowCss(job)));
+    }
+
+    /** The jobs table's row of {@code job}, for {@link #row} and {@link #text}. */
+    static String rowCss(String job) {
+        return "tr[data-job='" + job + "']";
     }
 
     /**

@@ -19,6 +19,6 @@ cd "$(dirname "$0")/../.."
   -Dbench.trickle-deals="${BENCH_TRICKLE:-30}" \
   -Dbench.charts="${BENCH_CHARTS:-true}" >/dev/null 2>&1 || status=$?
 # Surefire sends test output to its report file.
-grep -E '^(==|limits|delivered|queued|ratio|charts|over-limit|lost|duplicated|not sent|event to send|tail split|tail by place|tail events)' \
+grep -E '^(==|limits|delivered|queued|ratio|per 10 s|charts|over-limit|lost|duplicated|not sent|event to send|tail split|tail by place|tail events)' \
   target/surefire-reports/io.caravan.telegram.TelegramBurstBench-output.txt
 exit "${status:-0}"

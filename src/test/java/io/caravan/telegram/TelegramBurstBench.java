@@ -8,6 +8,7 @@ import io.caravan.support.TestEnvironment;
 import io.caravan.telegram.gate.SendGate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -116,6 +117,14 @@ class TelegramBurstBench {
                     accepted.size(), seconds, accepted.size() / seconds, globalRate, bound);
             System.out.printf("queued            all events turned into messages after %.1f s%n", queuedAfter);
             System.out.printf("ratio             %.1f %% of the fastest the limits allow (target >= 95 %%)%n", 100 * bound / seconds);
+            // Where a shortfall lies: the messages Telegram accepted in each 10 s of the burst (the limits allow 250).
+            long[] per10 = new long[(int) Math.ceil(seconds / 10) + 1];
+            for (CountingBotApi.Received r : accepted) {
+                per10[(int) Math.max(0, (r.atNanos() - start) / 10_000_000_000L)]++;
+            }
+            double first = accepted.stream().mapToLong(CountingBotApi.Received::atNanos).min().orElse(start) - start;
+            System.out.printf("per 10 s          %s (the limits allow %.0f); the first message %.1f s after the burst%n",
+                    Arrays.stream(per10).mapToObj(Long::toString).collect(Collectors.joining(" ")), 10 * globalRate, first / 1e9);
             Map<String, Object> rendered = jdbc.queryForMap("""
                     SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY render_ms) AS p50,
                            percentile_cont(0.99) WITHIN GROUP (ORDER BY render_ms) AS p99, max(render_ms) AS max_ms,

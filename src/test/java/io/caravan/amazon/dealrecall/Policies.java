@@ -194,7 +194,8 @@ public final class Policies {
                 CheckBelief b = beliefs[p.id];
                 sample.add(oracle ? new CheckPlanner.Demand(rates[p.id], durations[p.id], guaranteed, b.inDeal())
                         : new CheckPlanner.Demand(planner.rate(b, priors[group(p)], random),
-                        CheckPlanner.duration(b, priors[group(p)]), guaranteed, b.inDeal()));
+                        CheckPlanner.duration(b, priors[group(p)]), CheckPlanner.durationShape(b, priors[group(p)]),
+                        guaranteed, b.inDeal()));
             }
             base = planner.price(sample, (double) n / size, checksPerSecond);
             mu = base * correction;

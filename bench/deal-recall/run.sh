@@ -12,7 +12,9 @@
 #   SEED (20261206), PRODUCTS (10000), CATEGORIES (20), DAYS (42), WARMUP_DAYS (14, deals starting before are not
 #   counted: the planner's learning time), PER_SECOND (1), PER_DAY (1600), NOISE (0.02), EXPLORE_INTERVAL (604800 s),
 #   SALT (0: varies only the planner's and oracle's random draws, to see how much of a difference is chance), DEBUG
-#   (false: true adds mu and backlog every 3 h and, per product kind, estimates against the truth), TIMED_SHARE (0.5:
+#   (false: true adds mu and backlog every 3 h and, per product kind, estimates against the truth and why each
+#   measured check was due: batch fill, deal, cooldown, guarantee, explore-interval, optimistic sample, Lagrangian
+#   interval), TIMED_SHARE (0.5:
 #   share of deal-prone products whose deals carry dealDetails; lightning deals always do), ORACLE_DETAILS (true: the
 #   oracle, too, re-checks a deal at its announced end), ONLY (empty: a policy's name runs only that one, for
 #   diagnostics; no comparison line then), CLASS_ORACLE (false: true adds a fifth policy told each product's kind's mean

@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
  * a check catches on average {@code λD(1 − e^(−τ/D))} deals. Maximising deals caught per second minus μ per check
  * (μ prices a request in deals) gives, per product, the τ solving {@code λD(1 − e^(−x)(1 + x)) = μ} with x = τ/D; a
  * product with {@code λD ≤ μ} is not worth a check and is only explored. One μ for all products spends the budget
- * where it catches most; {@link #price} finds the μ whose intervals ask for just the request budget.
+ * where it catches most; {@link #price} finds the μ whose intervals ask for just the request budget. The planner does
+ * not know D, only its posterior, so it solves the expected yield over that posterior, not the yield at its mean
+ * ({@link #interval(double, double, double, double)}).
  *
  * <h2>Estimate and exploration</h2>
  * λ's prior is the product's category mean (or all products') times a spread fitted to the catalogue ({@link PriorFit},
@@ -141,7 +143,7 @@ public final class CheckPlanner {
         CheckBelief next = belief.observe(at, price, inDeal, timing, duration, settings.noise, settings.memory);
         double rate = rate(next, prior, random);
         duration = duration(next, prior);
-        return schedule(next, at, rate, duration, guaranteed, belief.inDeal() && !inDeal, mu, random);
+        return schedule(next, at, rate, duration, durationShape(next, prior), guaranteed, belief.inDeal() && !inDeal, mu, random);
     }
 
     /**
@@ -153,7 +155,13 @@ public final class CheckPlanner {
      */
     public Plan schedule(CheckBelief belief, long at, double rate, double duration, boolean guaranteed, boolean dealEnded,
                          double mu, SplittableRandom random) {
-        long interval = interval(rate, duration, mu);
+        return schedule(belief, at, rate, duration, Double.POSITIVE_INFINITY, guaranteed, dealEnded, mu, random);
+    }
+
+    /** As above, for a duration known only up to its posterior of shape {@code shape} ({@link #interval(double, double, double, double)}). */
+    public Plan schedule(CheckBelief belief, long at, double rate, double duration, double shape, boolean guaranteed,
+                         boolean dealEnded, double mu, SplittableRandom random) {
+        long interval = interval(rate, duration, shape, mu);
         if (dealEnded) {
             interval = Math.max(interval, settings.cooldown);
         }
@@ -189,6 +197,70 @@ public final class CheckPlanner {
         return (long) Math.max(settings.minInterval, Math.min(settings.exploreInterval, tau));
     }
 
+    /** A duration posterior's shape above this is taken for a known duration (the plain {@link #interval(double, double, double)}). */
+    static final double KNOWN_SHAPE = 1e4;
+
+    /**
+     * The interval for rate λ and a mean duration D the planner is unsure of: D's posterior is inverse-gamma of shape
+     * {@code shape} ({@link #durationShape}) and mean {@code duration}, and the interval solves
+     * {@code λ · E[D(1 − e^(−τ/D)(1 + τ/D))] = μ}, the deals a check is expected to catch over that posterior
+     * ({@link #expectedYield}), instead of plugging in the mean. Why: for short intervals a check's yield is about
+     * {@code λτ²/2D}, so what counts is E[1/D], which is {@code shape / (shape − 1)} times 1/E[D]: a product whose
+     * duration rests on its category's prior (few deals of its own seen ending) is checked more often than plugging in
+     * the mean says, one with many durations seen as before. A known duration ({@code shape} infinite, the oracle's)
+     * gives the plain interval.
+     */
+    public long interval(double rate, double duration, double shape, double mu) {
+        if (!(shape > 1 && shape < KNOWN_SHAPE)) {
+            return interval(rate, duration, mu);
+        }
+        double value = rate * duration;
+        if (!(mu / value < 1)) {
+            return settings.exploreInterval;
+        }
+        // Newton on τ from the plug-in interval; the yield rises with τ towards E[D] = duration.
+        double tau = solve(mu / value) * duration;
+        for (int i = 0; i < 40; i++) {
+            double f = rate * expectedYield(tau, duration, shape) - mu;
+            double slope = rate * expectedYieldSlope(tau, duration, shape);
+            if (!(slope > 0)) {
+                break;
+            }
+            double next = Math.max(tau / 2, Math.min(tau * 2, tau - f / slope));
+            boolean done = Math.abs(next - tau) < 1e-9 * tau;
+            tau = next;
+            if (done) {
+                break;
+            }
+        }
+        return (long) Math.max(settings.minInterval, Math.min(settings.exploreInterval, tau));
+    }
+
+    /**
+     * Deals per unit rate a check after {@code tau} seconds is expected to catch, {@code E[D − e^(−τ/D)(D + τ)]} for D
+     * inverse-gamma with shape a > 1 and mean {@code duration} (scale b = (a − 1) · duration): with r = b / (b + τ),
+     * {@code b/(a − 1) · (1 − r^(a−1)) − τ r^a}.
+     */
+    static double expectedYield(double tau, double duration, double shape) {
+        double b = (shape - 1) * duration;
+        double logR = -Math.log1p(tau / b);
+        return -duration * Math.expm1((shape - 1) * logR) - tau * Math.exp(shape * logR);
+    }
+
+    /** d/dτ of {@link #expectedYield}: {@code τ a r^(a+1) / b}. */
+    static double expectedYieldSlope(double tau, double duration, double shape) {
+        double b = (shape - 1) * duration;
+        return tau * shape * Math.exp((shape + 1) * -Math.log1p(tau / b)) / b;
+    }
+
+    /**
+     * The shape of the inverse-gamma posterior on the product's mean duration ({@link #duration} is its mean): the
+     * prior's pseudo-durations plus one, plus the durations seen (faded).
+     */
+    public static double durationShape(CheckBelief belief, Prior prior) {
+        return prior.ends() + 1 + belief.dealsEnded();
+    }
+
     /** x with 1 − e^(−x)(1 + x) = c, 0 < c < 1 (Newton from below; the left side is convex there, so it converges). */
     static double solve(double c) {
         double x = c < 1e-3 ? Math.sqrt(2 * c) : Math.max(1e-3, -Math.log1p(-c));
@@ -212,8 +284,15 @@ public final class CheckPlanner {
         return (belief.dealSeconds() + prior.ends() * prior.duration()) / (belief.dealsEnded() + prior.ends());
     }
 
-    /** A product as the budget sees it: its (sampled) deal rate and duration, and which guarantees bind it. */
-    public record Demand(double rate, double duration, boolean guaranteed, boolean inDeal) {
+    /**
+     * A product as the budget sees it: its (sampled) deal rate, its duration and the shape of that estimate's posterior
+     * ({@link #durationShape}), and which guarantees bind it.
+     */
+    public record Demand(double rate, double duration, double shape, boolean guaranteed, boolean inDeal) {
+        /** A product of known duration. */
+        public Demand(double rate, double duration, boolean guaranteed, boolean inDeal) {
+            this(rate, duration, Double.POSITIVE_INFINITY, guaranteed, inDeal);
+        }
     }
 
     /**
@@ -230,6 +309,14 @@ public final class CheckPlanner {
             return a / b;
         }
         return Math.max(a / b, PriorFit.gamma(a, random) / b);
+    }
+
+    /** The posterior mean of the product's rate, what {@link #rate} gives once the product is explored (for reports). */
+    public double meanRate(CheckBelief belief, Prior prior) {
+        if (prior.mix() != null) {
+            return PriorFit.rate(belief, prior, null);
+        }
+        return (PRIOR_DEALS + belief.deals()) / (PRIOR_DEALS / prior.rate() + belief.exposure());
     }
 
     /**
@@ -258,7 +345,7 @@ public final class CheckPlanner {
     private double demand(java.util.List<Demand> sample, double mu) {
         double perSecond = 0;
         for (Demand d : sample) {
-            long interval = interval(d.rate(), d.duration(), mu);
+            long interval = interval(d.rate(), d.duration(), d.shape(), mu);
             if (d.guaranteed()) {
                 interval = Math.min(interval, settings.maxInterval);
             }

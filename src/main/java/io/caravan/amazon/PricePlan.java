@@ -158,7 +158,7 @@ public class PricePlan {
                     rs.getBoolean(7) ? 0 : -1, Double.NaN, rs.getDouble(6), -1, rs.getDouble(8));
             CheckPlanner.Prior prior = prior((Long) rs.getObject(1), b.group());
             sample.add(new CheckPlanner.Demand(planner.rate(b, prior, random), CheckPlanner.duration(b, prior),
-                    rs.getBoolean(9), b.inDeal()));
+                    CheckPlanner.durationShape(b, prior), rs.getBoolean(9), b.inDeal()));
         }, market, SAMPLE);
         double checksPerSecond = Math.min(amazon.requestsPerSecond(), amazon.requestsPerDay() / 86_400.0) * amazon.checks().batchSize();
         base = planner.price(sample, (double) total / sample.size(), checksPerSecond);

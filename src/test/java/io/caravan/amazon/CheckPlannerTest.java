@@ -207,6 +207,52 @@ class CheckPlannerTest {
     }
 
     @Test
+    void theExpectedYieldIsTheYieldAveragedOverTheDurationsPosterior() {
+        // D inverse-gamma of shape 4 and mean 6 h: D = 18 h / Gamma(4, 1).
+        SplittableRandom random = new SplittableRandom(3);
+        double shape = 4;
+        for (double tau : new double[]{0.5 * HOUR, 3 * HOUR, 12 * HOUR, 3 * DAY}) {
+            double sum = 0;
+            int n = 400_000;
+            for (int i = 0; i < n; i++) {
+                double d = (shape - 1) * 6 * HOUR / PriorFit.gamma(shape, random);
+                sum += d - Math.exp(-tau / d) * (d + tau);
+            }
+            assertThat(CheckPlanner.expectedYield(tau, 6 * HOUR, shape)).as("τ = %.1f h", tau / HOUR)
+                    .isCloseTo(sum / n, org.assertj.core.data.Percentage.withPercentage(1.5));
+            double h = tau * 1e-5;
+            assertThat(CheckPlanner.expectedYieldSlope(tau, 6 * HOUR, shape)).isCloseTo(
+                    (CheckPlanner.expectedYield(tau + h, 6 * HOUR, shape) - CheckPlanner.expectedYield(tau - h, 6 * HOUR, shape)) / (2 * h),
+                    org.assertj.core.data.Percentage.withPercentage(1e-3));
+        }
+        assertThat(CheckPlanner.expectedYield(1e9, 6 * HOUR, shape)).as("a long gap: the mean duration")
+                .isCloseTo(6 * HOUR, org.assertj.core.data.Percentage.withPercentage(1e-3));
+    }
+
+    @Test
+    void aProductWhoseDurationRestsOnThePriorIsCheckedMoreOftenThanOneWhoseDurationIsKnown() {
+        // Same rate and mean duration (12 h, the prior's); one saw no deal end, the other 40 ending after 12 h on average.
+        CheckPlanner.Prior prior = PRIOR.fitted(3, null);
+        CheckBelief unsure = new CheckBelief(2, 10 * DAY, 0, 0, 0, -1, 100, 0);
+        CheckBelief known = new CheckBelief(2, 10 * DAY, 40 * 12 * HOUR, 40, 0, -1, 100, 0);
+        SplittableRandom random = new SplittableRandom(1);
+        CheckPlanner.Plan a = planner.plan(unsure, HOUR, 100, false, false, prior, 0.003, random);
+        CheckPlanner.Plan b = planner.plan(known, HOUR, 100, false, false, prior, 0.003, random);
+        assertThat(a.duration()).isCloseTo(b.duration(), org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat(a.rate()).isCloseTo(b.rate(), org.assertj.core.data.Percentage.withPercentage(0.1));
+
+        long plugIn = planner.interval(a.rate(), a.duration(), 0.003);
+        assertThat(b.nextCheck() - HOUR).as("40 durations seen: about the plug-in interval")
+                .isCloseTo(plugIn, org.assertj.core.data.Percentage.withPercentage(3));
+        // Shape 4 (3 pseudo-durations + 1): for short intervals the yield goes with E[1/D] = 4/3 · 1/E[D], so the
+        // interval is about √(3/4) of the plug-in one.
+        assertThat((double) (a.nextCheck() - HOUR) / plugIn).isCloseTo(Math.sqrt(0.75), org.assertj.core.data.Offset.offset(0.05));
+        assertThat(planner.interval(a.rate(), a.duration(), Double.POSITIVE_INFINITY, 0.003)).as("a known duration")
+                .isEqualTo(plugIn);
+        assertThat(planner.interval(1e-12, HOUR, 4, 0.003)).as("not worth a check").isEqualTo(SETTINGS.exploreInterval());
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheSetting() {
         assertThatThrownBy(() -> new CheckPlanner.Settings(0.02, HOUR, MIN, DAY, HOUR, DAY, DAY))
                 .hasMessageContaining("max-interval");
@@ -226,7 +272,7 @@ class CheckPlannerTest {
     /** The interval the posterior mean gives after a quiet check at {@code at}. */
     private long atMean(CheckBelief b, long at) {
         CheckBelief after = planner.plan(b, at, 100, false, false, PRIOR, 0.003, new SplittableRandom(1)).belief();
-        return planner.interval(mean(after), CheckPlanner.duration(after, PRIOR), 0.003);
+        return planner.interval(mean(after), CheckPlanner.duration(after, PRIOR), CheckPlanner.durationShape(after, PRIOR), 0.003);
     }
 
     private static double mean(CheckBelief b) {

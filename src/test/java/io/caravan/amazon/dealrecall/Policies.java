@@ -194,7 +194,8 @@ public final class Policies {
                 CheckBelief b = beliefs[p.id];
                 sample.add(oracle ? new CheckPlanner.Demand(rates[p.id], durations[p.id], guaranteed, b.inDeal())
                         : new CheckPlanner.Demand(planner.rate(b, priors[group(p)], random),
-                        CheckPlanner.duration(b, priors[group(p)]), guaranteed, b.inDeal()));
+                        CheckPlanner.duration(b, priors[group(p)]), CheckPlanner.durationShape(b, priors[group(p)]),
+                        guaranteed, b.inDeal()));
             }
             base = planner.price(sample, (double) n / size, checksPerSecond);
             mu = base * correction;
@@ -205,6 +206,7 @@ public final class Policies {
             correction = CheckBudget.correct(correction, budget, used, backlog);
             mu = base * correction;
             if (DealRecallSim.DEBUG && now + DealRecallSim.RUN >= catalogue.horizon) {
+                reasons();
                 dump();
             }
         }
@@ -213,6 +215,7 @@ public final class Policies {
         private void dump() {
             for (Catalogue.Kind k : Catalogue.Kind.values()) {
                 List<double[]> rows = new ArrayList<>();
+                double[] agg = new double[9];
                 for (Catalogue.Product p : catalogue.products) {
                     if (p.kind != k) {
                         continue;
@@ -220,6 +223,8 @@ public final class Policies {
                     CheckBelief b = beliefs[p.id];
                     double r = oracle ? rates[p.id] : planner.rate(b, priors[group(p)], random);
                     double d = oracle ? durations[p.id] : CheckPlanner.duration(b, priors[group(p)]);
+                    agg[0] += b.deals(); agg[1] += b.exposure(); agg[2] += p.rate * b.exposure(); agg[3] += r; agg[4] += p.rate;
+                    agg[5] += CheckPlanner.duration(b, priors[group(p)]); agg[6] += p.duration; agg[7] += b.dealSeconds(); agg[8] += b.dealsEnded();
                     rows.add(new double[]{r / p.rate, d / p.duration, r * d / (p.rate * p.duration),
                             planner.interval(r, d, mu), b.mover() ? 1 : 0, p.duration, d});
                 }
@@ -227,6 +232,10 @@ public final class Policies {
                                 + " movers %.0f %% true dur %.1fh est dur %.1fh mu %.2e%n", name(), k, rows.size(), med(rows, 0),
                         med(rows, 1), med(rows, 2), med(rows, 3) / 3600, 100 * rows.stream().mapToDouble(x -> x[4]).average().orElse(0),
                         med(rows, 5) / 3600, med(rows, 6) / 3600, mu);
+                // The evidence pooled over the kind: deals seen per effective exposure against the true (nominal) rates.
+                System.out.printf("  evidence %s %s deals/exposure %.3e true-rate-weighted %.3e (ratio %.2f); mean est rate %.3e mean true %.3e (%.2f); mean est dur %.2fh true %.2fh; seen dur %.2fh%n",
+                        name(), k, agg[0] / agg[1], agg[2] / agg[1], agg[0] / agg[2], agg[3] / rows.size(), agg[4] / rows.size(), agg[3] / agg[4],
+                        agg[5] / rows.size() / 3600, agg[6] / rows.size() / 3600, agg[7] / agg[8] / 3600);
                 System.out.printf("  prior: not moving %s, %.2f ends; moving %s, %.2f ends; lightning %s, %.2f ends%n",
                         mix(fitted.mix(0)), fitted.ends(0), mix(fitted.mix(1)), fitted.ends(1), mix(fitted.mix(2)), fitted.ends(2));
                 System.out.printf("  %s %-10s rate est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f; λD est/true q10 %.2f q25 %.2f q75 %.2f q90 %.2f%n",
@@ -288,9 +297,54 @@ public final class Policies {
             return p.category * CheckBelief.GROUPS + beliefs[p.id].group();
         }
 
+        /**
+         * -Ddebug: why each measured check was due, by kind (checks, share of all measured checks, and deals caught):
+         * its first check, a claim filling the last batch before it was due, a running deal, after the cooldown, a
+         * guarantee (tracked or channel), explore-interval, an optimistic sample shorter than the mean's interval, the
+         * Lagrangian interval of its posterior mean.
+         */
+        static final String[] REASONS = {"initial", "early", "deal", "cooldown", "guarantee", "explore7d", "sampled", "lagrange"};
+        static final long WARMUP = Long.getLong("warmup-days", 14) * Catalogue.DAY;
+        private int[] reason;
+        private long[] dueAtP;
+        private Catalogue.Deal[] lastDeal;
+        private final long[][] counts = new long[4][REASONS.length];
+        private final long[][] caught = new long[4][REASONS.length];
+        private final double[][] lamD = new double[4][2];
+
+        private void reasons() {
+            long total = 0;
+            for (long[] c : counts) for (long v : c) total += v;
+            System.out.printf("REASONS %s (checks %% of all measured checks; deals caught)%n", name());
+            StringBuilder h = new StringBuilder(String.format("  %-11s", "kind"));
+            for (String r : REASONS) h.append(String.format(" %16s", r));
+            System.out.println(h);
+            for (Catalogue.Kind k : Catalogue.Kind.values()) {
+                StringBuilder l = new StringBuilder(String.format("  %-11s", k.name().toLowerCase()));
+                for (int r = 0; r < REASONS.length; r++) {
+                    l.append(String.format(" %8.2f%% %6d", 100.0 * counts[k.ordinal()][r] / total, caught[k.ordinal()][r]));
+                }
+                l.append(String.format("  lagrange mean est λD %.4f", lamD[k.ordinal()][0] / Math.max(1, lamD[k.ordinal()][1])));
+                System.out.println(l);
+            }
+        }
+
         public void checked(Catalogue.Product p, long now, double price, Catalogue.Deal deal) {
             boolean inDeal = deal != null;
             boolean guaranteed = p.tracked || catalogue.channel[p.category];
+            if (reason == null) {
+                reason = new int[catalogue.products.size()];
+                dueAtP = new long[reason.length];
+                lastDeal = new Catalogue.Deal[reason.length];
+            }
+            if (DealRecallSim.DEBUG && now >= WARMUP) {
+                int r = now < dueAtP[p.id] ? 1 : reason[p.id];
+                counts[p.kind.ordinal()][r]++;
+                if (deal != null && deal != lastDeal[p.id] && deal.start() >= WARMUP) {
+                    caught[p.kind.ordinal()][r]++;
+                }
+            }
+            if (deal != null) lastDeal[p.id] = deal;
             CheckBelief.Timing timing = Catalogue.details(p, deal);
             CheckPlanner.Plan plan;
             if (oracle) {
@@ -300,6 +354,29 @@ public final class Policies {
                 plan = planner.schedule(b, now, rates[p.id], durations[p.id], guaranteed, beliefs[p.id].inDeal() && !inDeal, mu, random);
             } else {
                 plan = planner.plan(beliefs[p.id], now, price, inDeal, timing, guaranteed, priors[group(p)], mu, random);
+            }
+            if (DealRecallSim.DEBUG) {
+                long interval = plan.nextCheck() - now;
+                double r = plan.rate();
+                double d = plan.duration();
+                double mean = oracle ? r : planner.meanRate(plan.belief(), priors[group(p)]);
+                double shp = oracle ? Double.POSITIVE_INFINITY : CheckPlanner.durationShape(plan.belief(), priors[group(p)]);
+                long lag = planner.interval(r, d, shp, mu);
+                long lagMean = planner.interval(mean, d, shp, mu);
+                boolean dealEnded = beliefs[p.id].inDeal() && !inDeal;
+                int why;
+                if (plan.belief().inDeal()) why = 2;
+                else if (interval < lag && !(dealEnded && interval >= planner.settings().cooldown())) why = 4;
+                else if (dealEnded && planner.settings().cooldown() > lag) why = 3;
+                else if (lag >= planner.settings().exploreInterval()) why = 5;
+                else if (lag < lagMean) why = 6;
+                else why = 7;
+                if (why == 7 && now >= WARMUP) {
+                    lamD[p.kind.ordinal()][0] += mean * d;
+                    lamD[p.kind.ordinal()][1]++;
+                }
+                reason[p.id] = why;
+                dueAtP[p.id] = plan.nextCheck();
             }
             beliefs[p.id] = plan.belief();
             due.set(p.id, plan.nextCheck(), plan.tier());

@@ -192,65 +192,30 @@ public final class CheckPlanner {
         if (!(c < 1)) {
             return settings.exploreInterval;
         }
-        double x = solve(c);
+        double x = DealYield.solve(c);
         double tau = x * duration;
         return (long) Math.max(settings.minInterval, Math.min(settings.exploreInterval, tau));
     }
-
-    /** A duration posterior's shape above this is taken for a known duration (the plain {@link #interval(double, double, double)}). */
-    static final double KNOWN_SHAPE = 1e4;
 
     /**
      * The interval for rate λ and a mean duration D the planner is unsure of: D's posterior is inverse-gamma of shape
      * {@code shape} ({@link #durationShape}) and mean {@code duration}, and the interval solves
      * {@code λ · E[D(1 − e^(−τ/D)(1 + τ/D))] = μ}, the deals a check is expected to catch over that posterior
-     * ({@link #expectedYield}), instead of plugging in the mean. Why: for short intervals a check's yield is about
+     * ({@link DealYield#expectedYield}), instead of plugging in the mean. Why: for short intervals a check's yield is about
      * {@code λτ²/2D}, so what counts is E[1/D], which is {@code shape / (shape − 1)} times 1/E[D]: a product whose
      * duration rests on its category's prior (few deals of its own seen ending) is checked more often than plugging in
      * the mean says, one with many durations seen as before. A known duration ({@code shape} infinite, the oracle's)
      * gives the plain interval.
      */
     public long interval(double rate, double duration, double shape, double mu) {
-        if (!(shape > 1 && shape < KNOWN_SHAPE)) {
+        if (!(shape > 1 && shape < DealYield.KNOWN_SHAPE)) {
             return interval(rate, duration, mu);
         }
-        double value = rate * duration;
-        if (!(mu / value < 1)) {
+        if (!(mu / (rate * duration) < 1)) {
             return settings.exploreInterval;
         }
-        // Newton on τ from the plug-in interval; the yield rises with τ towards E[D] = duration.
-        double tau = solve(mu / value) * duration;
-        for (int i = 0; i < 40; i++) {
-            double f = rate * expectedYield(tau, duration, shape) - mu;
-            double slope = rate * expectedYieldSlope(tau, duration, shape);
-            if (!(slope > 0)) {
-                break;
-            }
-            double next = Math.max(tau / 2, Math.min(tau * 2, tau - f / slope));
-            boolean done = Math.abs(next - tau) < 1e-9 * tau;
-            tau = next;
-            if (done) {
-                break;
-            }
-        }
+        double tau = DealYield.tau(rate, duration, shape, mu);
         return (long) Math.max(settings.minInterval, Math.min(settings.exploreInterval, tau));
-    }
-
-    /**
-     * Deals per unit rate a check after {@code tau} seconds is expected to catch, {@code E[D − e^(−τ/D)(D + τ)]} for D
-     * inverse-gamma with shape a > 1 and mean {@code duration} (scale b = (a − 1) · duration): with r = b / (b + τ),
-     * {@code b/(a − 1) · (1 − r^(a−1)) − τ r^a}.
-     */
-    static double expectedYield(double tau, double duration, double shape) {
-        double b = (shape - 1) * duration;
-        double logR = -Math.log1p(tau / b);
-        return -duration * Math.expm1((shape - 1) * logR) - tau * Math.exp(shape * logR);
-    }
-
-    /** d/dτ of {@link #expectedYield}: {@code τ a r^(a+1) / b}. */
-    static double expectedYieldSlope(double tau, double duration, double shape) {
-        double b = (shape - 1) * duration;
-        return tau * shape * Math.exp((shape + 1) * -Math.log1p(tau / b)) / b;
     }
 
     /**
@@ -259,25 +224,6 @@ public final class CheckPlanner {
      */
     public static double durationShape(CheckBelief belief, Prior prior) {
         return prior.ends() + 1 + belief.dealsEnded();
-    }
-
-    /** x with 1 − e^(−x)(1 + x) = c, 0 < c < 1 (Newton from below; the left side is convex there, so it converges). */
-    static double solve(double c) {
-        double x = c < 1e-3 ? Math.sqrt(2 * c) : Math.max(1e-3, -Math.log1p(-c));
-        for (int i = 0; i < 30; i++) {
-            double e = Math.exp(-x);
-            double f = 1 - e * (1 + x) - c;
-            double slope = x * e;
-            if (slope <= 0) {
-                break;
-            }
-            double step = f / slope;
-            x = Math.max(x / 2, Math.min(x * 2, x - step));
-            if (Math.abs(step) < 1e-9 * x) {
-                break;
-            }
-        }
-        return x;
     }
 
     public static double duration(CheckBelief belief, Prior prior) {

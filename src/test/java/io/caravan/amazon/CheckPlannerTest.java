@@ -201,7 +201,7 @@ class CheckPlannerTest {
     @Test
     void theIntervalSolvesTheOptimalityCondition() {
         for (double c : new double[]{1e-6, 1e-3, 0.1, 0.5, 0.9, 0.999}) {
-            double x = CheckPlanner.solve(c);
+            double x = DealYield.solve(c);
             assertThat(1 - Math.exp(-x) * (1 + x)).isCloseTo(c, org.assertj.core.data.Offset.offset(1e-6 + c * 1e-6));
         }
     }
@@ -218,14 +218,14 @@ class CheckPlannerTest {
                 double d = (shape - 1) * 6 * HOUR / PriorFit.gamma(shape, random);
                 sum += d - Math.exp(-tau / d) * (d + tau);
             }
-            assertThat(CheckPlanner.expectedYield(tau, 6 * HOUR, shape)).as("τ = %.1f h", tau / HOUR)
+            assertThat(DealYield.expectedYield(tau, 6 * HOUR, shape)).as("τ = %.1f h", tau / HOUR)
                     .isCloseTo(sum / n, org.assertj.core.data.Percentage.withPercentage(1.5));
             double h = tau * 1e-5;
-            assertThat(CheckPlanner.expectedYieldSlope(tau, 6 * HOUR, shape)).isCloseTo(
-                    (CheckPlanner.expectedYield(tau + h, 6 * HOUR, shape) - CheckPlanner.expectedYield(tau - h, 6 * HOUR, shape)) / (2 * h),
+            assertThat(DealYield.expectedYieldSlope(tau, 6 * HOUR, shape)).isCloseTo(
+                    (DealYield.expectedYield(tau + h, 6 * HOUR, shape) - DealYield.expectedYield(tau - h, 6 * HOUR, shape)) / (2 * h),
                     org.assertj.core.data.Percentage.withPercentage(1e-3));
         }
-        assertThat(CheckPlanner.expectedYield(1e9, 6 * HOUR, shape)).as("a long gap: the mean duration")
+        assertThat(DealYield.expectedYield(1e9, 6 * HOUR, shape)).as("a long gap: the mean duration")
                 .isCloseTo(6 * HOUR, org.assertj.core.data.Percentage.withPercentage(1e-3));
     }
 

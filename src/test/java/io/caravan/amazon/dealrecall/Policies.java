@@ -206,7 +206,7 @@ public final class Policies {
             correction = CheckBudget.correct(correction, budget, used, backlog);
             mu = base * correction;
             if (DealRecallSim.DEBUG && now + DealRecallSim.RUN >= catalogue.horizon) {
-                reasons();
+                reasons.print(name());
                 dump();
             }
         }
@@ -297,54 +297,15 @@ public final class Policies {
             return p.category * CheckBelief.GROUPS + beliefs[p.id].group();
         }
 
-        /**
-         * -Ddebug: why each measured check was due, by kind (checks, share of all measured checks, and deals caught):
-         * its first check, a claim filling the last batch before it was due, a running deal, after the cooldown, a
-         * guarantee (tracked or channel), explore-interval, an optimistic sample shorter than the mean's interval, the
-         * Lagrangian interval of its posterior mean.
-         */
-        static final String[] REASONS = {"initial", "early", "deal", "cooldown", "guarantee", "explore7d", "sampled", "lagrange"};
-        static final long WARMUP = Long.getLong("warmup-days", 14) * Catalogue.DAY;
-        private int[] reason;
-        private long[] dueAtP;
-        private Catalogue.Deal[] lastDeal;
-        private final long[][] counts = new long[4][REASONS.length];
-        private final long[][] caught = new long[4][REASONS.length];
-        private final double[][] lamD = new double[4][2];
-
-        private void reasons() {
-            long total = 0;
-            for (long[] c : counts) for (long v : c) total += v;
-            System.out.printf("REASONS %s (checks %% of all measured checks; deals caught)%n", name());
-            StringBuilder h = new StringBuilder(String.format("  %-11s", "kind"));
-            for (String r : REASONS) h.append(String.format(" %16s", r));
-            System.out.println(h);
-            for (Catalogue.Kind k : Catalogue.Kind.values()) {
-                StringBuilder l = new StringBuilder(String.format("  %-11s", k.name().toLowerCase()));
-                for (int r = 0; r < REASONS.length; r++) {
-                    l.append(String.format(" %8.2f%% %6d", 100.0 * counts[k.ordinal()][r] / total, caught[k.ordinal()][r]));
-                }
-                l.append(String.format("  lagrange mean est λD %.4f", lamD[k.ordinal()][0] / Math.max(1, lamD[k.ordinal()][1])));
-                System.out.println(l);
-            }
-        }
+        /** -Ddebug: why each measured check was due, by kind. */
+        private final CheckReasons reasons = new CheckReasons();
 
         public void checked(Catalogue.Product p, long now, double price, Catalogue.Deal deal) {
             boolean inDeal = deal != null;
             boolean guaranteed = p.tracked || catalogue.channel[p.category];
-            if (reason == null) {
-                reason = new int[catalogue.products.size()];
-                dueAtP = new long[reason.length];
-                lastDeal = new Catalogue.Deal[reason.length];
+            if (DealRecallSim.DEBUG) {
+                reasons.counted(p, now, deal, catalogue.products.size());
             }
-            if (DealRecallSim.DEBUG && now >= WARMUP) {
-                int r = now < dueAtP[p.id] ? 1 : reason[p.id];
-                counts[p.kind.ordinal()][r]++;
-                if (deal != null && deal != lastDeal[p.id] && deal.start() >= WARMUP) {
-                    caught[p.kind.ordinal()][r]++;
-                }
-            }
-            if (deal != null) lastDeal[p.id] = deal;
             CheckBelief.Timing timing = Catalogue.details(p, deal);
             CheckPlanner.Plan plan;
             if (oracle) {
@@ -356,27 +317,9 @@ public final class Policies {
                 plan = planner.plan(beliefs[p.id], now, price, inDeal, timing, guaranteed, priors[group(p)], mu, random);
             }
             if (DealRecallSim.DEBUG) {
-                long interval = plan.nextCheck() - now;
-                double r = plan.rate();
-                double d = plan.duration();
-                double mean = oracle ? r : planner.meanRate(plan.belief(), priors[group(p)]);
-                double shp = oracle ? Double.POSITIVE_INFINITY : CheckPlanner.durationShape(plan.belief(), priors[group(p)]);
-                long lag = planner.interval(r, d, shp, mu);
-                long lagMean = planner.interval(mean, d, shp, mu);
-                boolean dealEnded = beliefs[p.id].inDeal() && !inDeal;
-                int why;
-                if (plan.belief().inDeal()) why = 2;
-                else if (interval < lag && !(dealEnded && interval >= planner.settings().cooldown())) why = 4;
-                else if (dealEnded && planner.settings().cooldown() > lag) why = 3;
-                else if (lag >= planner.settings().exploreInterval()) why = 5;
-                else if (lag < lagMean) why = 6;
-                else why = 7;
-                if (why == 7 && now >= WARMUP) {
-                    lamD[p.kind.ordinal()][0] += mean * d;
-                    lamD[p.kind.ordinal()][1]++;
-                }
-                reason[p.id] = why;
-                dueAtP[p.id] = plan.nextCheck();
+                double mean = oracle ? plan.rate() : planner.meanRate(plan.belief(), priors[group(p)]);
+                double shape = oracle ? Double.POSITIVE_INFINITY : CheckPlanner.durationShape(plan.belief(), priors[group(p)]);
+                reasons.planned(p, now, plan, mean, shape, beliefs[p.id].inDeal() && !inDeal, planner, mu);
             }
             beliefs[p.id] = plan.belief();
             due.set(p.id, plan.nextCheck(), plan.tier());

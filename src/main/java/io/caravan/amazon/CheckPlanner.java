@@ -187,14 +187,7 @@ public final class CheckPlanner {
 
     /** Seconds until the next check: the Lagrangian optimum, clamped to [minInterval, exploreInterval]. */
     public long interval(double rate, double duration, double mu) {
-        double value = rate * duration;
-        double c = mu / value;
-        if (!(c < 1)) {
-            return settings.exploreInterval;
-        }
-        double x = DealYield.solve(c);
-        double tau = x * duration;
-        return (long) Math.max(settings.minInterval, Math.min(settings.exploreInterval, tau));
+        return interval(rate, duration, Double.POSITIVE_INFINITY, mu);
     }
 
     /**
@@ -208,13 +201,11 @@ public final class CheckPlanner {
      * gives the plain interval.
      */
     public long interval(double rate, double duration, double shape, double mu) {
-        if (!(shape > 1 && shape < DealYield.KNOWN_SHAPE)) {
-            return interval(rate, duration, mu);
-        }
-        if (!(mu / (rate * duration) < 1)) {
+        double c = mu / (rate * duration);
+        if (!(c < 1)) {
             return settings.exploreInterval;
         }
-        double tau = DealYield.tau(rate, duration, shape, mu);
+        double tau = shape > 1 && shape < DealYield.KNOWN_SHAPE ? DealYield.tau(rate, duration, shape, mu) : DealYield.solve(c) * duration;
         return (long) Math.max(settings.minInterval, Math.min(settings.exploreInterval, tau));
     }
 
@@ -246,18 +237,18 @@ public final class CheckPlanner {
      * {@link #EXPLORE_EXPOSURE}, the larger of a posterior sample and the posterior mean; after that the mean.
      */
     public double rate(CheckBelief belief, Prior prior, SplittableRandom random) {
+        if (belief.exposure() >= EXPLORE_EXPOSURE) {
+            return meanRate(belief, prior);
+        }
         if (prior.mix() != null) {
-            return PriorFit.rate(belief, prior, belief.exposure() < EXPLORE_EXPOSURE ? random : null);
+            return PriorFit.rate(belief, prior, random);
         }
         double a = PRIOR_DEALS + belief.deals();
         double b = PRIOR_DEALS / prior.rate() + belief.exposure();
-        if (belief.exposure() >= EXPLORE_EXPOSURE) {
-            return a / b;
-        }
         return Math.max(a / b, PriorFit.gamma(a, random) / b);
     }
 
-    /** The posterior mean of the product's rate, what {@link #rate} gives once the product is explored (for reports). */
+    /** The posterior mean of the product's rate: what {@link #rate} gives once the product is explored, and the reports' estimate. */
     public double meanRate(CheckBelief belief, Prior prior) {
         if (prior.mix() != null) {
             return PriorFit.rate(belief, prior, null);

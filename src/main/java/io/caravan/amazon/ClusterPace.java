@@ -71,8 +71,10 @@ public final class ClusterPace {
                 if (fallback.lost(e)) {
                     // Nothing for one window: the cluster's calls in it are not known here, so a place taken before counts not.
                     local.holdFor(windowNanos);
-                    localPlace = false;
                 }
+                // A local place taken before this call is as old as the call's timeout: sent now under it, the request
+                // would leave up to that long after the moment the log counted, beside places taken since. Take a new one.
+                localPlace = false;
                 continue;
             }
             fallback.answered();
@@ -84,10 +86,24 @@ public final class ClusterPace {
         }
     }
 
-    /** A moment of System.nanoTime as epoch microseconds (the wall clock now, less the nanoseconds since). */
-    private static long epochMicros(long nanoTime) {
-        long nowNanos = System.nanoTime();
-        Instant wall = Instant.now();
+    /**
+     * A moment of System.nanoTime as epoch microseconds (the wall clock now, less the nanoseconds since). The wall clock
+     * is read between two nano clock readings close together: a thread descheduled between one reading and the other
+     * on a busy machine would otherwise stamp the send as late as its pause.
+     */
+    static long epochMicros(long nanoTime) {
+        long before = 0;
+        Instant wall = null;
+        long after = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            before = System.nanoTime();
+            wall = Instant.now();
+            after = System.nanoTime();
+            if (after - before < 200_000) {
+                break;
+            }
+        }
+        long nowNanos = before + (after - before) / 2;
         return wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000 - (nowNanos - nanoTime) / 1000;
     }
 

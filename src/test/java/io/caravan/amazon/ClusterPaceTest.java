@@ -111,6 +111,41 @@ class ClusterPaceTest {
         }
     }
 
+    /**
+     * While Redis is down every retry of it takes a place in the local log first and then waits out the Redis call's
+     * timeout (500 ms here) before failing: the request must not then go out under that old place, which the log counted
+     * half a second before it leaves, beside the places taken since. Each send leaves within moments of being counted.
+     */
+    @Test
+    void aRetryThatFailsDoesNotSendUnderItsOldLocalPlace() throws Exception {
+        try (OwnRedis redis = new OwnRedis()) {
+            ClusterProperties cluster = new ClusterProperties(ClusterProperties.Mode.redis, 2, Duration.ofMillis(100), Duration.ofMinutes(2));
+            ClusterPace pace = new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)),
+                    cluster, "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, new SimpleMeterRegistry());
+            pace.await(); // connected: Redis then goes away under an open connection, as in a running hub
+            redis.stop();
+            List<Long> lateness = Collections.synchronizedList(new ArrayList<>());
+            long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                pool.execute(() -> {
+                    while (System.nanoTime() < end) {
+                        try {
+                            long counted = pace.await();
+                            lateness.add(ClusterPace.epochMicros(System.nanoTime()) - counted);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(40, TimeUnit.SECONDS)).isTrue();
+            assertThat(lateness).as("sends during the outage").hasSizeGreaterThanOrEqualTo(5);
+            assertThat(Collections.max(lateness)).as("microseconds from the log's count to the send, at most").isLessThan(250_000);
+        }
+    }
+
     private ClusterPace hub(OwnRedis redis, ClusterProperties cluster) {
         return new ClusterPace(new ClusterBudgets(redis.template(), "{t}:budget:", Duration.ofMinutes(2)), cluster,
                 "cred-" + schema, RATE, AmazonQuota.SEND_JITTER_HEADROOM, new SimpleMeterRegistry());

@@ -57,8 +57,15 @@ public final class ClusterPace {
         boolean localPlace = false;
         long localAt = 0;
         while (true) {
-            if (fallback.onLocalShare()) {
-                return epochMicros(localPlace ? localAt : local.await());
+            if (!localPlace && fallback.onLocalShare()) {
+                localAt = local.await();
+                localPlace = true;
+                // The wait for a local place can be long (threads taking places as Redis returns go first). Sent while
+                // Redis has not answered, the send is older than the return, which the returning window covers; but
+                // once Redis has answered it must be logged there too, or Redis, knowing nothing of it, fills the window.
+                if (fallback.degraded()) {
+                    return epochMicros(localAt);
+                }
             }
             if (!localPlace && fallback.returning(windowNanos)) {
                 localAt = local.await();

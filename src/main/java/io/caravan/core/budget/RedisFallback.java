@@ -72,7 +72,7 @@ public final class RedisFallback {
      *
      * @return true when this failure began the outage (the gate's quiet window starts now)
      */
-    public boolean lost(RuntimeException e) {
+    public synchronized boolean lost(RuntimeException e) {
         long now = clock.getAsLong();
         localUntil = now + retryNanos;
         local = true;
@@ -88,6 +88,14 @@ public final class RedisFallback {
 
     /** Redis answered a call. */
     public void answered() {
+        if (!degraded) { // the common case, without the lock
+            return;
+        }
+        answeredOnce();
+    }
+
+    /** Redis answered while degraded: one switch back, however many calls answer at once. */
+    private synchronized void answeredOnce() {
         if (!degraded) {
             return;
         }

@@ -26,7 +26,7 @@
 set -e
 cd "$(dirname "$0")/../.."
 echo "uptime before: $(uptime)"
-./mvnw -B -q test -Dtest=PricePipelineBench -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -B -q test -Dtest=PricePipelineBench -Dsurefire.failIfNoSpecifiedTests=false -DargLine= \
   -Dbench=true \
   -Dbench.products="${BENCH_PRODUCTS:-100000}" \
   -Dbench.threads="${BENCH_THREADS:-4}" \

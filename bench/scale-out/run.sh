@@ -12,7 +12,7 @@
 # BENCH_DEALS (600), BENCH_SUBSCRIBERS (100), BENCH_GLOBAL (400 msg/s).
 set -e
 cd "$(dirname "$0")/../.."
-./mvnw -B -q test -Dtest='PriceScaleOutBench,TelegramScaleOutBench' -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -B -q test -Dtest='PriceScaleOutBench,TelegramScaleOutBench' -Dsurefire.failIfNoSpecifiedTests=false -DargLine= \
   -Dbench=true \
   -Dbench.hubs="${BENCH_HUBS:-3}" \
   -Dbench.products="${BENCH_PRODUCTS:-10000}" \

@@ -8,7 +8,7 @@
 # post carries its price chart; prints render time p50/p99 and PNG bytes).
 set -e
 cd "$(dirname "$0")/../.."
-./mvnw -B -q test -Dtest=TelegramBurstBench -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -B -q test -Dtest=TelegramBurstBench -Dsurefire.failIfNoSpecifiedTests=false -DargLine= \
   -Dbench=true \
   -Dbench.deals="${BENCH_DEALS:-1000}" \
   -Dbench.subscribers="${BENCH_SUBSCRIBERS:-200}" \

@@ -114,7 +114,8 @@ class ClusterPaceTest {
     /**
      * While Redis is down every retry of it takes a place in the local log first and then waits out the Redis call's
      * timeout (500 ms here) before failing: the request must not then go out under that old place, which the log counted
-     * half a second before it leaves, beside the places taken since. Each send leaves within moments of being counted.
+     * half a second before it leaves, beside the places taken since. Each send leaves well within that half second of
+     * being counted (the bound leaves room for a thread descheduled between the pace's return and the test's stamp).
      */
     @Test
     void aRetryThatFailsDoesNotSendUnderItsOldLocalPlace() throws Exception {
@@ -142,7 +143,7 @@ class ClusterPaceTest {
             pool.shutdown();
             assertThat(pool.awaitTermination(40, TimeUnit.SECONDS)).isTrue();
             assertThat(lateness).as("sends during the outage").hasSizeGreaterThanOrEqualTo(5);
-            assertThat(Collections.max(lateness)).as("microseconds from the log's count to the send, at most").isLessThan(250_000);
+            assertThat(Collections.max(lateness)).as("microseconds from the log's count to the send, at most").isLessThan(400_000);
         }
     }
 

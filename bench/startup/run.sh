@@ -33,6 +33,10 @@
 #   BENCH_RUNS        runs per jar variant (5)
 #   BENCH_DEV_RUNS    spring-boot:test-run runs (2; 0 to skip)
 #   BENCH_IDLE        seconds after ready before the RSS is read (10)
+#   BENCH_RECORD_PRELOAD=true   only record the classes a start loads up to ready (the fat jar on JDK 17, preloading
+#                     off) and write them to src/main/resources/META-INF/caravan/preload-classes.txt, the list
+#                     io.caravan.core.ClassPreloader loads on a second thread at start (docs/startup.md); run it after
+#                     a library update (ClassPreloaderTest says when)
 #   BENCH_VARIANTS    jar variants to run ("plain-17 extracted-17 aot-25 cds-21"; also plain-17-no-spring-aot and
 #                     aot-25-no-spring-aot)
 #   BENCH_JAVA_OPTS   JVM options of every hub run (default: the Dockerfile's, see below)
@@ -173,7 +177,7 @@ hub() {
 }
 
 declare -A TIMES CPUS RSS GOAL
-GOAL[plain-17]=8000; GOAL[extracted-17]=8000; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[dev]=
+GOAL[plain-17]=8000; GOAL[extracted-17]=8000; GOAL[plain-17-no-preload]=8000; GOAL[extracted-17-no-preload]=8000; GOAL[aot-25-no-preload]=2500; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[dev]=
 RSS_GOAL=300
 
 report() { # variant, then "ms cpu rss" triples in TIMES/CPUS/RSS
@@ -198,6 +202,24 @@ skip() { printf 'start %s: skipped (%s)\n' "$1" "$2"; }
 # Migrate the schema every variant starts on (the first start on a fresh schema also creates Quartz's tables).
 hub "$J17" "$JAR" "$OUT/hub-migrate.log" >/dev/null
 
+if [ "${BENCH_RECORD_PRELOAD:-false}" = true ]; then
+  # A restart's classes up to ready, in load order: from the application's jars and the JDK's modules (not the JDK's
+  # CDS archive, nor classes made at run time: CGLIB proxies, lambdas, hidden classes).
+  rm -f "$OUT/class-load.log"
+  hub "$J17" "$JAR" "$OUT/hub-record.log" -Dcaravan.preload=false -Xlog:class+load=info:file="$OUT/class-load.log":uptime >/dev/null
+  ready_s=$(sed -n 's/.*Started CaravanApplication in .* (process running for \([0-9.]*\)).*/\1/p' "$OUT/hub-record.log" | head -1)
+  [ -n "$ready_s" ] || { echo "no 'Started CaravanApplication' in $OUT/hub-record.log" >&2; exit 1; }
+  list=src/main/resources/META-INF/caravan/preload-classes.txt
+  {
+    echo "# The classes a start of the hub loads up to ready, in load order (io.caravan.core.ClassPreloader)."
+    echo "# Made by BENCH_RECORD_PRELOAD=true bench/startup/run.sh (a -Paot jar, every flow on); do not edit."
+    awk -v ready="$ready_s" '{ t = substr($1, 2) + 0 } t <= ready && ($NF ~ /^jar:nested:/ || $NF ~ /^jrt:\//) { print $(NF - 2) }' \
+      "$OUT/class-load.log" | grep -v -e '[$][$]' -e '/'
+  } >"$list"
+  echo "wrote $(grep -vc '^#' "$list") class names to $list (loaded up to ready at ${ready_s} s)"
+  exit 0
+fi
+
 # The AOT cache and the CDS archive need the extracted jar (a plain class path of lib/*.jar, not nested jars).
 rm -rf "$OUT/extracted"
 "$J17" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/extracted" >/dev/null
@@ -205,7 +227,8 @@ XJAR="$(ls "$OUT"/extracted/caravan-*.jar)"
 RUNNING=()
 for variant in $VARIANTS; do
   case "$variant" in
-    plain-17|extracted-17|plain-17-no-spring-aot) RUNNING+=("$variant") ;;
+    plain-17|extracted-17|plain-17-no-spring-aot|plain-17-no-preload|extracted-17-no-preload) RUNNING+=("$variant") ;;
+    aot-25-no-preload) case " $VARIANTS " in *" aot-25 "*) ;; *) echo "aot-25-no-preload needs aot-25 in BENCH_VARIANTS (its cache)" >&2; exit 2 ;; esac ;;
     aot-25)
       if [ -z "$J25" ]; then skip aot-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
       # Training: one whole start to ready, then a normal stop, which writes the cache. It holds every class of the
@@ -214,7 +237,9 @@ for variant in $VARIANTS; do
       hub "$J25" "$XJAR" "$OUT/aot-training.log" -XX:AOTCacheOutput="$OUT/caravan.aot" -Dspring.aot.enabled=true >/dev/null
       grep -q "Starting AOT-processed" "$OUT/aot-training.log" \
         || echo "aot-25: the hub started without Spring AOT's beans (SpringAotGuard's warning in $OUT/aot-training.log)" >&2
-      if [ -s "$OUT/caravan.aot" ]; then RUNNING+=("$variant"); else skip aot-25 "the training run wrote no cache; see $OUT/aot-training.log"; fi ;;
+      if [ -s "$OUT/caravan.aot" ]; then
+        RUNNING+=("$variant"); case " $VARIANTS " in *" aot-25-no-preload "*) RUNNING+=(aot-25-no-preload) ;; esac
+      else skip aot-25 "the training run wrote no cache; see $OUT/aot-training.log"; fi ;;
     aot-25-no-spring-aot)
       if [ -z "$J25" ]; then skip "$variant" "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
       rm -f "$OUT/caravan-no-spring-aot.aot"
@@ -236,6 +261,10 @@ for i in $(seq 1 "$RUNS"); do
       plain-17) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log") ;;
       plain-17-no-spring-aot) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log" -Dspring.aot.enabled=false) ;;
       extracted-17) result=$(hub "$J17" "$XJAR" "$OUT/hub-$variant-$i.log") ;;
+      plain-17-no-preload) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log" -Dcaravan.preload=false) ;;
+      extracted-17-no-preload) result=$(hub "$J17" "$XJAR" "$OUT/hub-$variant-$i.log" -Dcaravan.preload=false) ;;
+      aot-25-no-preload) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot" -Dspring.aot.enabled=true \
+        -Dcaravan.preload=false) ;;
       aot-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot" -Dspring.aot.enabled=true) ;;
       aot-25-no-spring-aot) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan-no-spring-aot.aot" \
         -Dspring.aot.enabled=false) ;;

@@ -1,5 +1,6 @@
 package io.caravan;
 
+import io.caravan.core.ClassPreloader;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class CaravanApplication {
 
     public static void main(String[] args) {
+        // the start's classes loaded on the second core while this thread starts the hub (docs/startup.md)
+        ClassPreloader.start(CaravanApplication.class.getClassLoader());
         SpringApplication.run(CaravanApplication.class, args);
     }
 }

@@ -1,6 +1,7 @@
 package dev.caravan;
 
 import io.caravan.CaravanApplication;
+import io.caravan.core.ClassPreloader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -25,6 +26,7 @@ public final class DevCaravan {
     }
 
     public static void main(String[] args) {
+        ClassPreloader.start(DevCaravan.class.getClassLoader());
         try {
             start(args);
         } catch (Throwable failed) {

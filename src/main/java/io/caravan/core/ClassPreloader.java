@@ -38,13 +38,21 @@ public final class ClassPreloader {
     record Result(int loaded, int missing, long millis) {
     }
 
-    /** Starts preloading with the given loader (the application's), unless it is off; returns the thread, or null. */
+    /**
+     * Starts preloading with the given loader (the application's), unless it is turned off; returns the thread, or
+     * null. The thread ends at once where an AOT cache or CDS archive is mapped.
+     */
     public static Thread start(ClassLoader loader) {
-        if (!enabled(System.getProperty("caravan.preload", System.getenv("CARAVAN_PRELOAD")),
-                Boolean.getBoolean("spring.aot.processing"), jvmArguments())) {
+        String setting = System.getProperty("caravan.preload", System.getenv("CARAVAN_PRELOAD"));
+        boolean aotProcessing = Boolean.getBoolean("spring.aot.processing");
+        if (!enabled(setting, aotProcessing, List.of())) {
             return null;
         }
         Thread thread = new Thread(() -> {
+            // The JVM's arguments come through java.management: asked here, not on the thread that starts the hub.
+            if (!enabled(setting, aotProcessing, jvmArguments())) {
+                return;
+            }
             Result result = preload(loader, names(loader, AotDetector.useGeneratedArtifacts()));
             LOG.log(System.Logger.Level.DEBUG, () -> "Preloaded " + result.loaded() + " classes in " + result.millis()
                     + " ms (" + result.missing() + " not found)");

@@ -39,14 +39,14 @@ public final class ClassPreloader {
     }
 
     /**
-     * Starts preloading with the given loader (the application's), unless it is turned off; returns the thread, or
-     * null. The thread ends at once where an AOT cache or CDS archive is mapped.
+     * Starts preloading with the given loader (the application's), unless it is turned off. The thread ends at once
+     * where an AOT cache or CDS archive is mapped.
      */
-    public static Thread start(ClassLoader loader) {
+    public static void start(ClassLoader loader) {
         String setting = System.getProperty("caravan.preload", System.getenv("CARAVAN_PRELOAD"));
         boolean aotProcessing = Boolean.getBoolean("spring.aot.processing");
         if (!enabled(setting, aotProcessing, List.of())) {
-            return null;
+            return;
         }
         Thread thread = new Thread(() -> {
             // The JVM's arguments come through java.management: asked here, not on the thread that starts the hub.
@@ -59,7 +59,6 @@ public final class ClassPreloader {
         }, "caravan-preload");
         thread.setDaemon(true);
         thread.start();
-        return thread;
     }
 
     /**

@@ -10,8 +10,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
+import org.quartz.impl.jdbcjobstore.JobStoreTX;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -31,6 +35,10 @@ class ClusteredSchedulingIT {
         ConfigurableApplicationContext first = Hubs.start(schema, with(job, "hub-a"));
         ConfigurableApplicationContext second = Hubs.start(schema, with(job, "hub-b"));
         try {
+            // camel-quartz stores its triggers through this scheduler: each call one transaction (QuartzJobStore).
+            Scheduler camelScheduler = first.getBean(CamelContext.class).getComponent("quartz", QuartzComponent.class).getScheduler();
+            assertThat(camelScheduler).isSameAs(first.getBean(Scheduler.class));
+            assertThat(camelScheduler.getMetaData().getJobStoreClass()).isEqualTo(JobStoreTX.class);
             // Enough fires for a duplicate to have had its chances, counted rather than waited for: a loaded machine
             // fires late, not less.
             JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);

@@ -152,10 +152,9 @@ public final class TestEnvironment {
         properties.put("caravan.amazon.invalidate.patterns[0]", schema + ":deals:*");
         properties.put("caravan.amazon.invalidate.tags[0]", schema + ":deals");
         properties.put("management.server.port", "");
-        // Spring registers each scheduler's data source with Quartz's JVM-wide DBConnectionManager under the
-        // scheduler's name: hubs of one JVM on different schemas with the same name would all run their Quartz on the
-        // data source of the last hub started, firing into each other's schemas. One JVM runs one hub in production;
-        // tests run many, so each schema's hubs get a scheduler name of their own (hubs of one schema still share it).
+        // The scheduler's name is the cluster's key in the qrtz_ tables and names Quartz's threads: each schema's hubs
+        // get one of their own (hubs of one schema share it, as a cluster does). Each hub's connections reach Quartz
+        // under a name of the hub's own (io.caravan.ops.QuartzJobStore), so hubs of one JVM never share a pool.
         properties.put("spring.quartz.scheduler-name", "caravan-" + schema);
         // The tests start price runs back to back and count what they check: a day's budget spread over the day would
         // make a run's size depend on the time of day. PriceRunBudgetTest covers the spread.

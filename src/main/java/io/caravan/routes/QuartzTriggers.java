@@ -12,7 +12,6 @@ import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +66,7 @@ public class QuartzTriggers {
                 continue;
             }
             try {
-                scheduler.unscheduleJob(TriggerKey.triggerKey(key.name(), key.group()));
+                // The job with all its triggers (pending hand-overs too) in one transaction, see StaleTriggers.
                 scheduler.deleteJob(JobKey.jobKey(key.name(), key.group()));
                 LOG.info("Quartz trigger {}.{} removed: no route of its file fires it any more", key.group(), key.name());
             } catch (SchedulerException e) {

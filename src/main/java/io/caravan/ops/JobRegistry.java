@@ -108,10 +108,19 @@ public class JobRegistry {
 
     void started(Job job) {
         started.put(job.name(), job);
+        onChange.run();
     }
 
     void stopped(String name) {
         started.remove(name);
+        onChange.run();
+    }
+
+    private volatile Runnable onChange = () -> { };
+
+    /** Called after each job's route starts or stops (JobHubs records the set for the cluster). */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
     }
 
     public Collection<Job> all() {

@@ -13,9 +13,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Drops stored Quartz triggers of the {@code caravan} group that no started route fires any more (a route file
- * removed, a flow switched off), so they stop firing into nothing. Triggers of running jobs are left alone, so hubs
- * starting together don't race re-creating them.
+ * Drops stored Quartz triggers of the {@code caravan} group that no started route of any live hub fires any more (a
+ * route file removed, a flow switched off), so they stop firing into nothing. Triggers of jobs this hub runs are left
+ * alone, so hubs starting together don't race re-creating them; so are those another live hub runs ({@link JobHubs}:
+ * a flow off on this hub only, a route file this hub has not loaded), whose fires landing here are handed on.
  */
 @Component
 class StaleTriggers {
@@ -25,24 +26,34 @@ class StaleTriggers {
 
     private final Scheduler scheduler;
     private final JobRegistry registry;
+    private final JobHubs hubs;
 
-    StaleTriggers(Scheduler scheduler, JobRegistry registry) {
+    StaleTriggers(Scheduler scheduler, JobRegistry registry, JobHubs hubs) {
         this.scheduler = scheduler;
         this.registry = registry;
+        this.hubs = hubs;
     }
 
     @EventListener(ApplicationStartedEvent.class)
     void removeStale() throws SchedulerException {
+        hubs.start();
         Set<String> jobs = Set.copyOf(registry.names());
         for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(GROUP))) {
-            if (!jobs.contains(key.getName())) {
-                LOG.info("Removing Quartz trigger {}: no started route is that job any more", key);
+            if (jobs.contains(key.getName())) {
+                continue;
+            }
+            if (hubs.runElsewhere(key.getName())) {
+                LOG.info("Keeping Quartz trigger {}: this hub has no started route for it, another live hub has", key);
+            } else {
+                LOG.info("Removing Quartz trigger {}: no started route of a live hub is that job any more", key);
                 try {
-                    scheduler.unscheduleJob(key);
+                    // The job with all its triggers, hand-overs included, in one transaction: unscheduling first left
+                    // the job alive on a pending hand-over without its trigger, and camel-quartz then failed to start
+                    // the route on any hub ("Trigger could not be found in quartz scheduler").
                     scheduler.deleteJob(JobKey.jobKey(key.getName(), GROUP));
                 } catch (SchedulerException e) {
-                    // A fire of it being handed on by this or another hub at this moment (io.caravan.routes.QuartzHandover):
-                    // that fire gives up after the hand-over window; the next start-up removes what is left.
+                    // The database, most likely: the next start-up tries again. (A hand-over of one of its fires at this
+                    // moment waits for Quartz's lock, then finds the job gone and counts the fire lost.)
                     LOG.warn("Quartz trigger {} could not be removed now: {}", key, e.getMessage());
                 }
             }

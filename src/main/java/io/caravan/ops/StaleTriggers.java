@@ -34,8 +34,23 @@ class StaleTriggers {
         this.hubs = hubs;
     }
 
+    /**
+     * Then starts the scheduler (camel-quartz's auto-start is off): camel-quartz stores a trigger for every quartz
+     * route, started or not, and a fire of one whose route does not start here, landing before its removal, would be
+     * handed on round the cluster for nothing and reported lost.
+     */
     @EventListener(ApplicationStartedEvent.class)
-    void removeStale() throws SchedulerException {
+    void removeStaleAndStart() throws SchedulerException {
+        try {
+            removeStale();
+        } finally {
+            if (!scheduler.isStarted()) {
+                scheduler.start();
+            }
+        }
+    }
+
+    private void removeStale() throws SchedulerException {
         hubs.start();
         Set<String> jobs = Set.copyOf(registry.names());
         for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(GROUP))) {

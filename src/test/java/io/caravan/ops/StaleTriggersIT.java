@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.caravan.support.Hubs;
 import io.caravan.support.TestEnvironment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,6 +48,9 @@ class StaleTriggersIT {
             assertThat(later.getBean(Scheduler.class).checkExists(TICK)).as("the trigger of a job no live hub runs").isFalse();
             assertThat(later.getBean(JdbcTemplate.class).queryForObject("SELECT count(*) FROM job_hubs WHERE job = 'tick'",
                     Long.class)).as("job_hubs rows of the job").isZero();
+            // Its scheduler started only after the stale trigger was gone: no fire of it landed there to hand on.
+            assertThat(later.getBean(MeterRegistry.class).find("caravan.job.fires.handed.over").counters().stream()
+                    .mapToDouble(Counter::count).sum()).as("fires handed on by the hub that started last").isZero();
         } finally {
             for (ConfigurableApplicationContext hub : new ConfigurableApplicationContext[] {later, without, withJob}) {
                 if (hub != null) {

@@ -1,7 +1,11 @@
 package io.caravan.ops;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -24,15 +28,42 @@ class JobHubs implements DisposableBean {
     /** Quartz's own grace for a missed check-in (JobStoreSupport's 7.5 s), on top of twice the interval. */
     private static final long CHECKIN_GRACE_MILLIS = 7_500;
 
+    private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final Scheduler scheduler;
     private final JobRegistry registry;
     private volatile boolean publishing;
 
-    JobHubs(JdbcTemplate jdbc, Scheduler scheduler, JobRegistry registry) {
+    JobHubs(DataSource dataSource, JdbcTemplate jdbc, Scheduler scheduler, JobRegistry registry) {
+        this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.scheduler = scheduler;
         this.registry = registry;
+    }
+
+    /** Work that reads or changes the cluster's triggers against job_hubs. */
+    interface Section {
+        void run() throws SchedulerException;
+    }
+
+    /**
+     * Runs {@code section} holding this schema's job_hubs lock (a transaction-level PostgreSQL advisory lock, so it
+     * goes with the transaction whatever happens), one starting hub at a time.
+     */
+    void exclusively(Section section) throws SchedulerException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.job_hubs'))");
+                }
+                section.run();
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new SchedulerException("Could not take the job_hubs lock: " + e.getMessage(), e);
+        }
     }
 
     /** Records this hub's started jobs, from now on at every change, and forgets hubs no longer in the cluster. */

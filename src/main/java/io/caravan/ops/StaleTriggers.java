@@ -1,6 +1,11 @@
 package io.caravan.ops;
 
+import io.caravan.routes.QuartzTriggers;
 import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.apache.camel.support.service.ServiceHelper;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -27,26 +32,55 @@ class StaleTriggers {
     private final Scheduler scheduler;
     private final JobRegistry registry;
     private final JobHubs hubs;
+    private final CamelContext camel;
 
-    StaleTriggers(Scheduler scheduler, JobRegistry registry, JobHubs hubs) {
+    StaleTriggers(Scheduler scheduler, JobRegistry registry, JobHubs hubs, CamelContext camel) {
         this.scheduler = scheduler;
         this.registry = registry;
         this.hubs = hubs;
+        this.camel = camel;
     }
 
     /**
-     * Then starts the scheduler (camel-quartz's auto-start is off): camel-quartz stores a trigger for every quartz
-     * route, started or not, and a fire of one whose route does not start here, landing before its removal, would be
-     * handed on round the cluster for nothing and reported lost.
+     * At start-up, one hub at a time ({@link JobHubs#exclusively}): records this hub's jobs, drops the stale
+     * triggers, stores again any of this hub's own that a hub starting beside it dropped before this hub's jobs were
+     * recorded, and starts the scheduler, whose check-in makes this hub count as live for the next hub's clean-up.
+     * camel-quartz's auto-start is off: it stores a trigger for every quartz route, started or not, and a fire of one
+     * whose route does not start here, landing before its removal, would be handed on round the cluster for nothing
+     * and reported lost.
      */
     @EventListener(ApplicationStartedEvent.class)
-    void removeStaleAndStart() throws SchedulerException {
+    void cleanUpAndStart() throws SchedulerException {
         try {
-            removeStale();
+            hubs.exclusively(() -> {
+                hubs.start();
+                removeStale();
+                storeOwnAgain();
+                startScheduler();
+            });
         } finally {
-            if (!scheduler.isStarted()) {
-                scheduler.start();
+            startScheduler();
+        }
+    }
+
+    private void startScheduler() throws SchedulerException {
+        if (!scheduler.isStarted()) {
+            scheduler.start();
+        }
+    }
+
+    private void storeOwnAgain() throws SchedulerException {
+        for (Job job : registry.all()) {
+            Route route = camel.getRoute(job.routeId());
+            QuartzEndpoint endpoint = route == null ? null : QuartzTriggers.quartz(route);
+            if (endpoint == null || scheduler.checkExists(TriggerKey.triggerKey(job.name(), job.group()))) {
+                continue;
             }
+            LOG.warn("Quartz trigger {}.{} of this hub's job was gone (dropped by a hub that started beside this one); "
+                    + "storing it again", job.group(), job.name());
+            // camel-quartz stores the job and its trigger when its endpoint starts.
+            ServiceHelper.stopService(endpoint);
+            ServiceHelper.startService(endpoint);
         }
     }
 

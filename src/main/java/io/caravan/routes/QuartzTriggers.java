@@ -33,7 +33,8 @@ public class QuartzTriggers {
                 .map(q -> new Key(q.getTriggerKey().getGroup(), q.getTriggerKey().getName())).collect(Collectors.toSet());
     }
 
-    static QuartzEndpoint quartz(Route route) {
+    /** The route's camel-quartz endpoint, or null when the route does not start {@code from: quartz:}. */
+    public static QuartzEndpoint quartz(Route route) {
         Endpoint endpoint = route.getEndpoint();
         if (endpoint instanceof DelegateEndpoint delegate) {
             endpoint = delegate.getEndpoint();

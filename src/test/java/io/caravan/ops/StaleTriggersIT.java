@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.TriggerKey;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,6 +42,14 @@ class StaleTriggersIT {
             assertThat(scheduler.checkExists(TICK)).as("the trigger of a job another live hub runs").isTrue();
             long runsBefore = runs(jdbc);
             await().atMost(Duration.ofSeconds(30)).until(() -> runs(jdbc) > runsBefore + 2);
+
+            // A hub starting beside it dropped the job before this hub's jobs were recorded: its own clean-up, which
+            // runs after (one hub at a time), stores the trigger again and the job goes on.
+            scheduler.deleteJob(JobKey.jobKey("tick", "caravan"));
+            withJob.getBean(StaleTriggers.class).cleanUpAndStart();
+            assertThat(scheduler.checkExists(TICK)).as("the trigger stored again by the hub that runs the job").isTrue();
+            long runsAfterDrop = runs(jdbc);
+            await().atMost(Duration.ofSeconds(30)).until(() -> runs(jdbc) > runsAfterDrop + 2);
 
             withJob.close();
             withJob = null;

@@ -116,7 +116,8 @@ class QuartzJobStoreTest {
 
     /**
      * Stores and deletes a job with its trigger in a loop while the watcher looks for a job with no trigger. With
-     * {@code stopAtFirst} the loop ends at the first sighting; otherwise it runs for {@link #WATCH}'s share of rounds.
+     * {@code stopAtFirst} the loop ends at the first sighting (at most {@link #WATCH}; on Spring's store it comes in
+     * the first round); otherwise it runs 3 s.
      */
     private int jobsSeenWithoutTrigger(Scheduler scheduler, boolean stopAtFirst) throws Exception {
         AtomicBoolean done = new AtomicBoolean();

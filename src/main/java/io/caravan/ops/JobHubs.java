@@ -32,7 +32,6 @@ class JobHubs implements DisposableBean {
     private final JdbcTemplate jdbc;
     private final Scheduler scheduler;
     private final JobRegistry registry;
-    private volatile boolean publishing;
 
     JobHubs(DataSource dataSource, JdbcTemplate jdbc, Scheduler scheduler, JobRegistry registry) {
         this.dataSource = dataSource;
@@ -69,7 +68,6 @@ class JobHubs implements DisposableBean {
     /** Records this hub's started jobs, from now on at every change, and forgets hubs no longer in the cluster. */
     void start() throws SchedulerException {
         publish();
-        publishing = true;
         registry.onChange(this::publishQuietly);
         jdbc.update("""
                 DELETE FROM job_hubs h WHERE NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
@@ -98,9 +96,6 @@ class JobHubs implements DisposableBean {
     }
 
     private void publishQuietly() {
-        if (!publishing) {
-            return;
-        }
         try {
             publish();
         } catch (SchedulerException | DataAccessException e) {
@@ -111,7 +106,7 @@ class JobHubs implements DisposableBean {
 
     @Override
     public void destroy() {
-        publishing = false;
+        registry.onChange(() -> { });
         try {
             jdbc.update("DELETE FROM job_hubs WHERE instance = ?", scheduler.getSchedulerInstanceId());
         } catch (SchedulerException | DataAccessException e) {

@@ -139,9 +139,10 @@ class ClusterSendGateTest {
                     assertThat(maxInWindow(sent, chat, Duration.ofSeconds(1))).as("chat %s, any 1 s window", chat).isLessThanOrEqualTo(2);
                 }
             }
-            long end = after.stream().mapToLong(Sent::answeredNanos).max().orElseThrow();
-            assertThat(after.stream().filter(s -> s.answeredNanos() > end - Duration.ofSeconds(1).toNanos()).count())
-                    .as("the last second: the full budget again").isGreaterThan(5);
+            // Back on Redis the whole drive after the switch may use the full budget (a hub's share is 5 a second):
+            // its busiest second shows it. Its last second alone was a guess at timing, short on a loaded machine.
+            assertThat(maxInWindow(after, null, Duration.ofSeconds(1))).as("after the switch back: the full budget again")
+                    .isGreaterThan(5);
         }
     }
 

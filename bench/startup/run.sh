@@ -5,7 +5,12 @@
 # RSS <= 300 MB. One line per variant, `start <variant>: median S s, RSS M MB`, then min/median/max, the CPU it took
 # and the ratio to its goal:
 #   plain-17   the fat jar on JDK 17 (what the build targets), no archive of any kind; the jar is built with -Paot
-#              (pom.xml), so it starts from Spring AOT's bean definitions made for every flow on (the fakes' settings)
+#              (pom.xml), so it starts from Spring AOT's bean definitions made for every flow on (the fakes' settings).
+#              As any `java -jar` of it, it starts from the copy of its extracted layout that its first start made
+#              (io.caravan.core.ExtractedLaunch; here in target/bench-startup/launch, made by the schema's migration run)
+#   plain-17-first  the same, each run on an empty cache: a first start, which extracts the jar (about 90 MB) first
+#   plain-17-nested  the fat jar started from its nested jars, -Dcaravan.launch.extract=false (every plain start
+#              before ExtractedLaunch)
 #   extracted-17  the extracted jar (docker/Dockerfile's layout: caravan.jar naming lib/*.jar) on JDK 17, no archive:
 #              the same start without the fat jar's nested-jar class loading (docs/startup.md)
 #   aot-25     the container's start: the extracted jar on JDK 25 with Spring AOT's bean definitions and the AOT
@@ -37,8 +42,8 @@
 #                     off) and write them to src/main/resources/META-INF/caravan/preload-classes.txt, the list
 #                     io.caravan.core.ClassPreloader loads on a second thread at start (docs/startup.md); run it after
 #                     a library update (ClassPreloaderTest says when)
-#   BENCH_VARIANTS    jar variants to run ("plain-17 extracted-17 aot-25 cds-21"; also plain-17-no-spring-aot and
-#                     aot-25-no-spring-aot)
+#   BENCH_VARIANTS    jar variants to run ("plain-17 plain-17-first plain-17-nested extracted-17 aot-25 cds-21"; also
+#                     plain-17-no-spring-aot and aot-25-no-spring-aot)
 #   BENCH_JAVA_OPTS   JVM options of every hub run (default: the Dockerfile's, see below)
 #   JAVA17_HOME, JAVA21_HOME, JAVA25_HOME (or CARAVAN_JDK25_HOME)   the JDKs; else found under /usr/lib/jvm (and
 #                     JDK 17 from PATH); a missing JDK 21 is installed from Debian's openjdk-21-jre-headless if the
@@ -49,7 +54,7 @@ cd "$(dirname "$0")/../.."
 RUNS="${BENCH_RUNS:-5}"
 DEV_RUNS="${BENCH_DEV_RUNS:-2}"
 IDLE="${BENCH_IDLE:-10}"
-VARIANTS="${BENCH_VARIANTS:-plain-17 extracted-17 aot-25 cds-21}"
+VARIANTS="${BENCH_VARIANTS:-plain-17 plain-17-first plain-17-nested extracted-17 aot-25 cds-21}"
 # The hub's production JVM options (docker/Dockerfile, which also adds the AOT cache).
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 OUT=target/bench-startup
@@ -177,7 +182,7 @@ hub() {
 }
 
 declare -A TIMES CPUS RSS GOAL
-GOAL[plain-17]=8000; GOAL[extracted-17]=8000; GOAL[plain-17-no-preload]=8000; GOAL[extracted-17-no-preload]=8000; GOAL[aot-25-no-preload]=2500; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[dev]=
+GOAL[plain-17]=8000; GOAL[plain-17-first]=8000; GOAL[plain-17-nested]=8000; GOAL[extracted-17]=8000; GOAL[plain-17-no-preload]=8000; GOAL[extracted-17-no-preload]=8000; GOAL[aot-25-no-preload]=2500; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[dev]=
 RSS_GOAL=300
 
 report() { # variant, then "ms cpu rss" triples in TIMES/CPUS/RSS
@@ -199,14 +204,17 @@ median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 skip() { printf 'start %s: skipped (%s)\n' "$1" "$2"; }
 
-# Migrate the schema every variant starts on (the first start on a fresh schema also creates Quartz's tables).
+# Migrate the schema every variant starts on (the first start on a fresh schema also creates Quartz's tables); as the
+# jar's first start it also makes the extracted copy plain-17 starts from.
+rm -rf "$OUT/launch" "$OUT"/launch-first-*
+JAVA_OPTS="$JAVA_OPTS -Dcaravan.launch.cache=$OUT/launch"
 hub "$J17" "$JAR" "$OUT/hub-migrate.log" >/dev/null
 
 if [ "${BENCH_RECORD_PRELOAD:-false}" = true ]; then
   # A restart's classes up to ready, in load order: from the application's jars and the JDK's modules (not the JDK's
   # CDS archive, nor classes made at run time: CGLIB proxies, lambdas, hidden classes).
   rm -f "$OUT/class-load.log"
-  hub "$J17" "$JAR" "$OUT/hub-record.log" -Dcaravan.preload=false -Xlog:class+load=info:file="$OUT/class-load.log":uptime >/dev/null
+  hub "$J17" "$JAR" "$OUT/hub-record.log" -Dcaravan.preload=false -Dcaravan.launch.extract=false -Xlog:class+load=info:file="$OUT/class-load.log":uptime >/dev/null
   ready_s=$(sed -n 's/.*Started CaravanApplication in .* (process running for \([0-9.]*\)).*/\1/p' "$OUT/hub-record.log" | head -1)
   [ -n "$ready_s" ] || { echo "no 'Started CaravanApplication' in $OUT/hub-record.log" >&2; exit 1; }
   list=src/main/resources/META-INF/caravan/preload-classes.txt
@@ -227,7 +235,7 @@ XJAR="$(ls "$OUT"/extracted/caravan-*.jar)"
 RUNNING=()
 for variant in $VARIANTS; do
   case "$variant" in
-    plain-17|extracted-17|plain-17-no-spring-aot|plain-17-no-preload|extracted-17-no-preload) RUNNING+=("$variant") ;;
+    plain-17|plain-17-first|plain-17-nested|extracted-17|plain-17-no-spring-aot|plain-17-no-preload|extracted-17-no-preload) RUNNING+=("$variant") ;;
     aot-25-no-preload) case " $VARIANTS " in *" aot-25 "*) ;; *) echo "aot-25-no-preload needs aot-25 in BENCH_VARIANTS (its cache)" >&2; exit 2 ;; esac ;;
     aot-25)
       if [ -z "$J25" ]; then skip aot-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
@@ -251,7 +259,7 @@ for variant in $VARIANTS; do
       rm -f "$OUT/caravan-21.jsa"
       hub "$J21" "$XJAR" "$OUT/cds-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-21.jsa" >/dev/null
       if [ -s "$OUT/caravan-21.jsa" ]; then RUNNING+=("$variant"); else skip cds-21 "the training run wrote no archive; see $OUT/cds-training.log"; fi ;;
-    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, plain-17-no-spring-aot, extracted-17, aot-25, aot-25-no-spring-aot, cds-21)" >&2; exit 2 ;;
+    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, plain-17-first, plain-17-nested, plain-17-no-spring-aot, extracted-17, aot-25, aot-25-no-spring-aot, cds-21)" >&2; exit 2 ;;
   esac
 done
 
@@ -259,6 +267,9 @@ for i in $(seq 1 "$RUNS"); do
   for variant in ${RUNNING[@]+"${RUNNING[@]}"}; do
     case "$variant" in
       plain-17) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log") ;;
+      plain-17-first) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log" -Dcaravan.launch.cache="$OUT/launch-first-$i")
+        rm -rf "$OUT/launch-first-$i" ;;
+      plain-17-nested) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log" -Dcaravan.launch.extract=false) ;;
       plain-17-no-spring-aot) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log" -Dspring.aot.enabled=false) ;;
       extracted-17) result=$(hub "$J17" "$XJAR" "$OUT/hub-$variant-$i.log") ;;
       plain-17-no-preload) result=$(hub "$J17" "$JAR" "$OUT/hub-$variant-$i.log" -Dcaravan.preload=false) ;;

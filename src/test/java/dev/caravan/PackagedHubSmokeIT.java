@@ -60,9 +60,14 @@ class PackagedHubSmokeIT {
         for (int card = 0; card < 3; card++) {
             settings.put("caravan.metabase.cards[" + card + "].schema", CARDS);
         }
+        // A first start of the jar: it extracts itself and starts from the copy (io.caravan.core.ExtractedLaunch).
+        Path launchCache = HubProcess.LAUNCH_CACHE.resolveSibling("launch-cache-smoke");
+        deleteTree(launchCache);
         Instant started = Instant.now();
-        try (HubProcess hub = HubProcess.startJar("smoke", SCHEMA, settings, Path.of(javaHome), jar, Duration.ofMinutes(3))) {
+        try (HubProcess hub = HubProcess.startJar("smoke", SCHEMA, settings, Path.of(javaHome), jar, launchCache, Duration.ofMinutes(3))) {
             assertThat(hub.get("/actuator/info").statusCode()).isEqualTo(200);
+            assertThat(hub.output()).as("the jar started from its extracted copy")
+                    .contains("caravan: extracted " + jar.toAbsolutePath()).doesNotContain("starting from the nested jars");
 
             assertThat(run(hub, "metabase-vendors").path("rows").asLong()).as("vendors synced").isPositive();
             assertThat(rows(CARDS + ".vendors")).isPositive();
@@ -100,6 +105,16 @@ class PackagedHubSmokeIT {
              ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table)) {
             count.next();
             return count.getLong(1);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 

@@ -56,8 +56,21 @@ public final class HubProcess implements AutoCloseable {
      */
     public static HubProcess startJar(String name, String schema, Map<String, Object> extra, Path javaHome, Path jar,
                                       Duration timeout) throws IOException {
+        return startJar(name, schema, extra, javaHome, jar, LAUNCH_CACHE, timeout);
+    }
+
+    /**
+     * Where the packaged hub keeps its extracted copy ({@code caravan.launch.cache}, io.caravan.core.ExtractedLaunch)
+     * in the tests: in target/, not in the home directory of whoever runs them.
+     */
+    public static final Path LAUNCH_CACHE = Path.of("target", "hub-processes", "launch-cache").toAbsolutePath();
+
+    /** As above, with the extracted copy kept in {@code launchCache}. */
+    public static HubProcess startJar(String name, String schema, Map<String, Object> extra, Path javaHome, Path jar,
+                                      Path launchCache, Duration timeout) throws IOException {
         HubProcess hub = launch(name, schema, extra, timeout, List.of(javaHome.resolve("bin").resolve("java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-jar", jar.toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-Dcaravan.launch.cache=" + launchCache,
+                "-jar", jar.toString()));
         Runtime.getRuntime().addShutdownHook(new Thread(hub.process::destroyForcibly));
         return hub;
     }
@@ -177,6 +190,11 @@ public final class HubProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
         }
+    }
+
+    /** The hub's output so far. */
+    public String output() throws IOException {
+        return Files.readString(log);
     }
 
     /** The last lines of the hub's output, for failure messages. */

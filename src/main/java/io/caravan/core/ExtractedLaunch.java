@@ -130,7 +130,12 @@ public final class ExtractedLaunch {
         String key = key(jar);
         Path dir = root.resolve(key);
         if (complete(dir, key)) {
-            Files.setLastModifiedTime(dir.resolve(MARKER), FileTime.fromMillis(System.currentTimeMillis()));
+            try {
+                // when it was last started, for prune(); a copy the hub may only read is still used
+                Files.setLastModifiedTime(dir.resolve(MARKER), FileTime.fromMillis(System.currentTimeMillis()));
+            } catch (IOException e) {
+                log.println("caravan: could not mark " + dir + " as used (" + e + ")");
+            }
             return dir;
         }
         Files.createDirectories(root);

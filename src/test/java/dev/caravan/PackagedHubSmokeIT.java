@@ -61,7 +61,7 @@ class PackagedHubSmokeIT {
             settings.put("caravan.metabase.cards[" + card + "].schema", CARDS);
         }
         // A first start of the jar: it extracts itself and starts from the copy (io.caravan.core.ExtractedLaunch).
-        Path launchCache = HubProcess.LAUNCH_CACHE.resolveSibling("launch-cache-smoke");
+        Path launchCache = Path.of("target", "hub-processes", "launch-cache-smoke").toAbsolutePath();
         deleteTree(launchCache);
         Instant started = Instant.now();
         try (HubProcess hub = HubProcess.startJar("smoke", SCHEMA, settings, Path.of(javaHome), jar, launchCache, Duration.ofMinutes(3))) {

@@ -1,5 +1,6 @@
 package io.caravan.core;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -189,13 +190,19 @@ public final class ExtractedLaunch {
         Constructor<?> contextOf = context.getDeclaredConstructor(File.class, File.class);
         contextOf.setAccessible(true);
         Object ctx = contextOf.newInstance(jar.toAbsolutePath().toFile(), destination.toAbsolutePath().toFile());
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
         Object tools = Class.forName("org.springframework.boot.jarmode.tools.ToolsJarMode", true, loader)
-                .getConstructor(context, PrintStream.class).newInstance(ctx, new PrintStream(PrintStream.nullOutputStream()));
+                .getConstructor(context, PrintStream.class).newInstance(ctx, new PrintStream(said, true, StandardCharsets.UTF_8));
         try {
             tools.getClass().getMethod("run", String.class, String[].class).invoke(tools, "tools",
                     new String[]{"extract", "--destination", destination.toAbsolutePath().toString(), "--force"});
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("extracting " + jar + " failed: " + e.getCause(), e.getCause());
+        }
+        // The tool reports a wrong option or argument by printing it, not by throwing.
+        String output = said.toString(StandardCharsets.UTF_8);
+        if (output.contains("Error")) {
+            throw new IllegalStateException("extracting " + jar + " failed: " + output.trim());
         }
     }
 

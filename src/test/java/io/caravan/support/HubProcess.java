@@ -52,20 +52,10 @@ public final class HubProcess implements AutoCloseable {
 
     /**
      * The packaged hub ({@code java -jar}) on the given JDK, as an operator runs it: production class path only.
-     * Unlike {@link #start} nothing ends it with this JVM but {@link #close()} (and a shutdown hook of this JVM).
+     * Unlike {@link #start} nothing ends it with this JVM but {@link #close()} (and a shutdown hook of this JVM). It
+     * keeps its extracted copy ({@code caravan.launch.cache}, io.caravan.core.ExtractedLaunch) in {@code launchCache}:
+     * in target/, not in the home directory of whoever runs the tests.
      */
-    public static HubProcess startJar(String name, String schema, Map<String, Object> extra, Path javaHome, Path jar,
-                                      Duration timeout) throws IOException {
-        return startJar(name, schema, extra, javaHome, jar, LAUNCH_CACHE, timeout);
-    }
-
-    /**
-     * Where the packaged hub keeps its extracted copy ({@code caravan.launch.cache}, io.caravan.core.ExtractedLaunch)
-     * in the tests: in target/, not in the home directory of whoever runs them.
-     */
-    public static final Path LAUNCH_CACHE = Path.of("target", "hub-processes", "launch-cache").toAbsolutePath();
-
-    /** As above, with the extracted copy kept in {@code launchCache}. */
     public static HubProcess startJar(String name, String schema, Map<String, Object> extra, Path javaHome, Path jar,
                                       Path launchCache, Duration timeout) throws IOException {
         HubProcess hub = launch(name, schema, extra, timeout, List.of(javaHome.resolve("bin").resolve("java").toString(),

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The packaged jar ({@code java -jar target/caravan-*.jar}, production class path only) on another JDK than the
@@ -62,7 +63,7 @@ class PackagedHubSmokeIT {
         }
         // A first start of the jar: it extracts itself and starts from the copy (io.caravan.core.ExtractedLaunch).
         Path launchCache = Path.of("target", "hub-processes", "launch-cache-smoke").toAbsolutePath();
-        deleteTree(launchCache);
+        FileSystemUtils.deleteRecursively(launchCache);
         Instant started = Instant.now();
         try (HubProcess hub = HubProcess.startJar("smoke", SCHEMA, settings, Path.of(javaHome), jar, launchCache, Duration.ofMinutes(3))) {
             assertThat(hub.get("/actuator/info").statusCode()).isEqualTo(200);
@@ -105,16 +106,6 @@ class PackagedHubSmokeIT {
              ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table)) {
             count.next();
             return count.getLong(1);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 

@@ -19,7 +19,9 @@
 #   plain-17-no-spring-aot, aot-25-no-spring-aot  the same with -Dspring.aot.enabled=false: from the configuration
 #              classes, as every jar started before -Paot (run only when named in BENCH_VARIANTS)
 #   cds-21     the extracted jar on JDK 21 with the class-data-sharing archive of a training run
-#              (-XX:ArchiveClassesAtExit); skipped with a message where no JDK 21 can be found or installed
+#              (-XX:ArchiveClassesAtExit); where no JDK 21 can be found or installed it says so and cds-25 runs in
+#              its place
+#   cds-25     the same archive on JDK 25 (CDS without the AOT cache: what the cache adds over it)
 #   dev        ./mvnw spring-boot:test-run on embedded PostgreSQL and Redis (CARAVAN_EMBEDDED=always), from the mvnw
 #              command to ready; its first run creates the data folder, later ones continue on it
 # The jar variants run in turns (plain, aot, cds, plain, ...), so each round's figures share the machine's load; all
@@ -43,7 +45,7 @@
 #                     io.caravan.core.ClassPreloader loads on a second thread at start (docs/startup.md); run it after
 #                     a library update (ClassPreloaderTest says when)
 #   BENCH_VARIANTS    jar variants to run ("plain-17 plain-17-first plain-17-nested extracted-17 aot-25 cds-21"; also
-#                     plain-17-no-spring-aot and aot-25-no-spring-aot)
+#                     plain-17-no-spring-aot, aot-25-no-spring-aot and cds-25)
 #   BENCH_JAVA_OPTS   JVM options of every hub run (default: the Dockerfile's, see below)
 #   JAVA17_HOME, JAVA21_HOME, JAVA25_HOME (or CARAVAN_JDK25_HOME)   the JDKs; else found under /usr/lib/jvm (and
 #                     JDK 17 from PATH); a missing JDK 21 is installed from Debian's openjdk-21-jre-headless if the
@@ -182,7 +184,7 @@ hub() {
 }
 
 declare -A TIMES CPUS RSS GOAL
-GOAL[plain-17]=8000; GOAL[plain-17-first]=8000; GOAL[plain-17-nested]=8000; GOAL[extracted-17]=8000; GOAL[plain-17-no-preload]=8000; GOAL[extracted-17-no-preload]=8000; GOAL[aot-25-no-preload]=2500; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[dev]=
+GOAL[plain-17]=8000; GOAL[plain-17-first]=8000; GOAL[plain-17-nested]=8000; GOAL[extracted-17]=8000; GOAL[plain-17-no-preload]=8000; GOAL[extracted-17-no-preload]=8000; GOAL[aot-25-no-preload]=2500; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[cds-25]=8000; GOAL[dev]=
 RSS_GOAL=300
 
 report() { # variant, then "ms cpu rss" triples in TIMES/CPUS/RSS
@@ -254,12 +256,19 @@ for variant in $VARIANTS; do
       hub "$J25" "$XJAR" "$OUT/aot-no-spring-aot-training.log" -XX:AOTCacheOutput="$OUT/caravan-no-spring-aot.aot" \
         -Dspring.aot.enabled=false >/dev/null
       if [ -s "$OUT/caravan-no-spring-aot.aot" ]; then RUNNING+=("$variant"); else skip "$variant" "the training run wrote no cache; see $OUT/aot-no-spring-aot-training.log"; fi ;;
-    cds-21)
-      if [ -z "$J21" ]; then skip cds-21 "no JDK 21: JAVA21_HOME or /usr/lib/jvm, and Debian has no openjdk-21-jre-headless here"; continue; fi
-      rm -f "$OUT/caravan-21.jsa"
-      hub "$J21" "$XJAR" "$OUT/cds-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-21.jsa" >/dev/null
-      if [ -s "$OUT/caravan-21.jsa" ]; then RUNNING+=("$variant"); else skip cds-21 "the training run wrote no archive; see $OUT/cds-training.log"; fi ;;
-    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, plain-17-first, plain-17-nested, plain-17-no-spring-aot, extracted-17, aot-25, aot-25-no-spring-aot, cds-21)" >&2; exit 2 ;;
+    cds-21|cds-25)
+      java_cds="$J21"; [ "$variant" = cds-25 ] && java_cds="$J25"
+      if [ -z "$java_cds" ]; then
+        if [ "$variant" = cds-21 ]; then
+          skip cds-21 "no JDK 21: JAVA21_HOME or /usr/lib/jvm, and Debian has no openjdk-21-jre-headless here"
+          # The same mechanism on the JDK there is, so the CDS start is still measured (and its training checked).
+          if [ -n "$J25" ] && [[ " $VARIANTS " != *" cds-25 "* ]]; then echo "  cds-25 runs in its place: the same archive on JDK 25"; variant=cds-25; java_cds="$J25"; else continue; fi
+        else skip cds-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
+      fi
+      rm -f "$OUT/caravan-$variant.jsa"
+      hub "$java_cds" "$XJAR" "$OUT/$variant-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-$variant.jsa" >/dev/null
+      if [ -s "$OUT/caravan-$variant.jsa" ]; then RUNNING+=("$variant"); else skip "$variant" "the training run wrote no archive; see $OUT/$variant-training.log"; fi ;;
+    *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, plain-17-first, plain-17-nested, plain-17-no-spring-aot, extracted-17, aot-25, aot-25-no-spring-aot, cds-21, cds-25)" >&2; exit 2 ;;
   esac
 done
 
@@ -279,7 +288,8 @@ for i in $(seq 1 "$RUNS"); do
       aot-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot" -Dspring.aot.enabled=true) ;;
       aot-25-no-spring-aot) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan-no-spring-aot.aot" \
         -Dspring.aot.enabled=false) ;;
-      cds-21) result=$(hub "$J21" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-21.jsa") ;;
+      cds-21) result=$(hub "$J21" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-$variant.jsa") ;;
+      cds-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-$variant.jsa") ;;
     esac
     read -r t c r <<<"$result"
     TIMES[$variant]+="$t "; CPUS[$variant]+="$c "; RSS[$variant]+="$r "

@@ -183,7 +183,7 @@ hub() {
   echo "$ready $rss"
 }
 
-declare -A TIMES CPUS RSS GOAL
+declare -A TIMES CPUS RSS GOAL CDS_JAVA
 GOAL[plain-17]=8000; GOAL[plain-17-first]=8000; GOAL[plain-17-nested]=8000; GOAL[extracted-17]=8000; GOAL[plain-17-no-preload]=8000; GOAL[extracted-17-no-preload]=8000; GOAL[aot-25-no-preload]=2500; GOAL[aot-25]=2500; GOAL[aot-25-no-spring-aot]=2500; GOAL[plain-17-no-spring-aot]=8000; GOAL[cds-21]=8000; GOAL[cds-25]=8000; GOAL[dev]=
 RSS_GOAL=300
 
@@ -257,16 +257,16 @@ for variant in $VARIANTS; do
         -Dspring.aot.enabled=false >/dev/null
       if [ -s "$OUT/caravan-no-spring-aot.aot" ]; then RUNNING+=("$variant"); else skip "$variant" "the training run wrote no cache; see $OUT/aot-no-spring-aot-training.log"; fi ;;
     cds-21|cds-25)
-      java_cds="$J21"; [ "$variant" = cds-25 ] && java_cds="$J25"
-      if [ -z "$java_cds" ]; then
-        if [ "$variant" = cds-21 ]; then
-          skip cds-21 "no JDK 21: JAVA21_HOME or /usr/lib/jvm, and Debian has no openjdk-21-jre-headless here"
-          # The same mechanism on the JDK there is, so the CDS start is still measured (and its training checked).
-          if [ -n "$J25" ] && [[ " $VARIANTS " != *" cds-25 "* ]]; then echo "  cds-25 runs in its place: the same archive on JDK 25"; variant=cds-25; java_cds="$J25"; else continue; fi
-        else skip cds-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
+      if [ "$variant" = cds-21 ] && [ -z "$J21" ]; then
+        skip cds-21 "no JDK 21: JAVA21_HOME or /usr/lib/jvm, and Debian has no openjdk-21-jre-headless here"
+        # The same mechanism on JDK 25, so the CDS start is still measured (and its training checked).
+        [[ " $VARIANTS " == *" cds-25 "* ]] && continue
+        echo "  cds-25 runs in its place: the same archive on JDK 25"; variant=cds-25
       fi
+      CDS_JAVA[$variant]="$J21"; [ "$variant" = cds-25 ] && CDS_JAVA[$variant]="$J25"
+      if [ -z "${CDS_JAVA[$variant]}" ]; then skip cds-25 "no JDK 25: JAVA25_HOME, CARAVAN_JDK25_HOME or /usr/lib/jvm"; continue; fi
       rm -f "$OUT/caravan-$variant.jsa"
-      hub "$java_cds" "$XJAR" "$OUT/$variant-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-$variant.jsa" >/dev/null
+      hub "${CDS_JAVA[$variant]}" "$XJAR" "$OUT/$variant-training.log" -XX:ArchiveClassesAtExit="$OUT/caravan-$variant.jsa" >/dev/null
       if [ -s "$OUT/caravan-$variant.jsa" ]; then RUNNING+=("$variant"); else skip "$variant" "the training run wrote no archive; see $OUT/$variant-training.log"; fi ;;
     *) echo "BENCH_VARIANTS: unknown variant $variant (plain-17, plain-17-first, plain-17-nested, plain-17-no-spring-aot, extracted-17, aot-25, aot-25-no-spring-aot, cds-21, cds-25)" >&2; exit 2 ;;
   esac
@@ -288,8 +288,7 @@ for i in $(seq 1 "$RUNS"); do
       aot-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan.aot" -Dspring.aot.enabled=true) ;;
       aot-25-no-spring-aot) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:AOTCache="$OUT/caravan-no-spring-aot.aot" \
         -Dspring.aot.enabled=false) ;;
-      cds-21) result=$(hub "$J21" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-$variant.jsa") ;;
-      cds-25) result=$(hub "$J25" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-$variant.jsa") ;;
+      cds-21|cds-25) result=$(hub "${CDS_JAVA[$variant]}" "$XJAR" "$OUT/hub-$variant-$i.log" -XX:SharedArchiveFile="$OUT/caravan-$variant.jsa") ;;
     esac
     read -r t c r <<<"$result"
     TIMES[$variant]+="$t "; CPUS[$variant]+="$c "; RSS[$variant]+="$r "

@@ -12,12 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.ChainElement;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.Timeout;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
@@ -34,6 +28,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -68,37 +63,7 @@ public class CreatorsApiClient {
         this.quota = quota;
         this.meters = meters;
         Secrets.register(settings.clientSecret());
-        // Apache HttpClient's classic pool: the call runs on the caller's thread with a kept-alive connection. The
-        // JDK HttpClient hands every exchange to its selector and worker threads, which cost about three times the
-        // CPU per getItems in bench/price-pipeline; the price checks make several calls at once
-        // (caravan.amazon.checks.concurrency) from a shared pool, and each running job sends its chunk's first call
-        // itself, so the pool holds twice that many connections plus the token's. No automatic retries: a resent
-        // request would be one the daily quota never counted.
-        int connections = 2 * settings.checks().concurrency() + 2;
-        CloseableHttpClient apache = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(settings.timeout()))
-                                .setSocketTimeout(Timeout.of(settings.timeout()))
-                                .build())
-                        .setMaxConnTotal(connections)
-                        .setMaxConnPerRoute(connections)
-                        .build())
-                .disableCookieManagement()
-                .disableAutomaticRetries()
-                // The per-second slot is taken here, behind the connection (and its TLS handshake) and after the
-                // token: taken before the token fetch, a cold start's first call went late and the second, whose
-                // slot had passed, right behind it — two calls in one of Amazon's seconds, and a 429.
-                .addExecInterceptorAfter(ChainElement.CONNECT.name(), "caravan-quota-pace", (request, scope, chain) -> {
-                    String operation = ON_THE_WIRE.get();
-                    if (operation != null) {
-                        quota.pace(operation);
-                    }
-                    return chain.proceed(request, scope);
-                })
-                .build();
-        HttpComponentsClientHttpRequestFactory requests = new HttpComponentsClientHttpRequestFactory(apache);
-        requests.setReadTimeout(settings.timeout());
+        HttpComponentsClientHttpRequestFactory requests = CreatorsHttp.requests(settings, quota, ON_THE_WIRE);
         this.http = RestClient.builder().requestFactory(requests).baseUrl(settings.baseUrl().toString()).build();
 
         ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION)
@@ -111,19 +76,13 @@ public class CreatorsApiClient {
                 .build();
         InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
         this.tokens = new InMemoryOAuth2AuthorizedClientService(registrations);
-        RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
-        // Spring's default token RestClient, plus our timeouts: a hung token endpoint must not hang the price job.
-        tokenClient.setRestClient(RestClient.builder().requestFactory(requests)
-                .messageConverters(converters -> {
-                    converters.clear();
-                    converters.add(new org.springframework.http.converter.FormHttpMessageConverter());
-                    converters.add(new org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter());
-                })
-                .defaultStatusHandler(new org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler())
-                .build());
+        // Made at the first token request: the token client's constructor builds a default RestClient of its own,
+        // and with it a TLS context from the JDK's trust store (~50 ms of the start, docs/startup.md).
+        SingletonSupplier<RestClientClientCredentialsTokenResponseClient> tokenClient =
+                SingletonSupplier.of(() -> CreatorsHttp.tokenClient(requests));
         this.tokenManager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, tokens);
         this.tokenManager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
-                .clientCredentials(c -> c.accessTokenResponseClient(tokenClient).clockSkew(Duration.ofSeconds(60)))
+                .clientCredentials(c -> c.accessTokenResponseClient(grant -> tokenClient.obtain().getTokenResponse(grant)).clockSkew(Duration.ofSeconds(60)))
                 .build());
         this.itemsPerRequest = DistributionSummary.builder("caravan_amazon_items_per_request")
                 .description("ASINs sent per getItems call (10 unless fewer were due)").register(meters);

@@ -29,8 +29,6 @@ public final class ClassPreloader {
     /** The recorded start's classes, one name a line, in the order they were loaded; '#' starts a comment. */
     public static final String LIST = "META-INF/caravan/preload-classes.txt";
 
-    private static final System.Logger LOG = System.getLogger(ClassPreloader.class.getName());
-
     private ClassPreloader() {
     }
 
@@ -54,7 +52,9 @@ public final class ClassPreloader {
                 return;
             }
             Result result = preload(loader, names(loader, AotDetector.useGeneratedArtifacts()));
-            LOG.log(System.Logger.Level.DEBUG, () -> "Preloaded " + result.loaded() + " classes in " + result.millis()
+            // Asked for here, on this thread: the JDK's first System.getLogger looks for a LoggerFinder through every
+            // jar (~50 ms), which the start's own thread should not wait for.
+            System.getLogger(ClassPreloader.class.getName()).log(System.Logger.Level.DEBUG, () -> "Preloaded " + result.loaded() + " classes in " + result.millis()
                     + " ms (" + result.missing() + " not found)");
         }, "caravan-preload");
         thread.setDaemon(true);

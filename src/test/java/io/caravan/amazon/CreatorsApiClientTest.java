@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +49,11 @@ class CreatorsApiClientTest {
     }
 
     static AmazonProperties settings(int port, String secret) {
-        return new AmazonProperties(URI.create("http://localhost:" + port), URI.create("http://localhost:" + port + TOKEN_PATH),
+        return settings(URI.create("http://localhost:" + port), URI.create("http://localhost:" + port + TOKEN_PATH), secret);
+    }
+
+    static AmazonProperties settings(URI api, URI tokenUrl, String secret) {
+        return new AmazonProperties(api, tokenUrl,
                 "amzn1.application-oa2-client.test", secret, "creatorsapi::default", "caravan-21", "www.amazon.com.tr",
                 1, 8640, Duration.ofSeconds(5), new AmazonProperties.Checks(Duration.ofMinutes(15), Duration.ofHours(6), 10, 60, 500, 8, Duration.ofMinutes(10),
                         Duration.ofDays(7), new java.math.BigDecimal("0.02"), Duration.ofDays(30), true),
@@ -235,5 +240,27 @@ class CreatorsApiClientTest {
         }
         IllegalArgumentException error = catchThrowableOfType(IllegalArgumentException.class, () -> client("s3cret-value").getItems(eleven));
         assertThat(error).hasMessageContaining("1 to 10 ASINs, got 11");
+    }
+
+    @Test
+    void callsOverHttpsCheckTheServerAgainstTheJdkTrustStore() throws Exception {
+        // The TLS context is made at the first TLS connection, not with the client (docs/startup.md): it still has
+        // to be there and check the certificate. WireMock's own certificate is signed by no CA the JDK trusts.
+        WireMockServer tls = new WireMockServer(options().dynamicPort().dynamicHttpsPort());
+        tls.start();
+        try {
+            tokenStub();
+            tls.stubFor(post(GET_ITEMS).willReturn(okJson(sample("getitems-offersv2-deal.json"))));
+            CreatorsApiClient client = new CreatorsApiClient(settings(URI.create("https://localhost:" + tls.httpsPort()),
+                    URI.create("http://localhost:" + amazon.port() + TOKEN_PATH), "s3cret-value"), new ObjectMapper(),
+                    Quota.UNLIMITED, meters);
+
+            Throwable error = catchThrowable(() -> client.getItems(List.of("B00MNV8E0C")));
+
+            assertThat(error).hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
+            assertThat(tls.getAllServeEvents()).isEmpty();
+        } finally {
+            tls.stop();
+        }
     }
 }

@@ -27,8 +27,8 @@ import org.springframework.security.oauth2.client.registration.InMemoryClientReg
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
 import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -82,7 +82,8 @@ public class CreatorsApiClient {
                 SingletonSupplier.of(() -> CreatorsHttp.tokenClient(requests));
         this.tokenManager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, tokens);
         this.tokenManager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
-                .clientCredentials(c -> c.accessTokenResponseClient(grant -> tokenClient.obtain().getTokenResponse(grant)).clockSkew(Duration.ofSeconds(60)))
+                .clientCredentials(c -> c.accessTokenResponseClient(grant -> tokenClient.obtain().getTokenResponse(grant))
+                        .clockSkew(Duration.ofSeconds(60)))
                 .build());
         this.itemsPerRequest = DistributionSummary.builder("caravan_amazon_items_per_request")
                 .description("ASINs sent per getItems call (10 unless fewer were due)").register(meters);

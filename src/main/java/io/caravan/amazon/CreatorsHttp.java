@@ -26,7 +26,8 @@ final class CreatorsHttp {
      * The request factory of every Creators API and token call. {@code onTheWire} holds the operation the calling
      * thread is sending (unset for a token request): those calls take their per-second slot from {@code quota}.
      */
-    static HttpComponentsClientHttpRequestFactory requests(AmazonProperties settings, Quota quota, ThreadLocal<String> onTheWire) {
+    static HttpComponentsClientHttpRequestFactory requests(AmazonProperties settings, Quota quota,
+            ThreadLocal<String> onTheWire) {
         // Apache HttpClient's classic pool: the call runs on the caller's thread with a kept-alive connection. The
         // JDK HttpClient hands every exchange to its selector and worker threads, which cost about three times the
         // CPU per getItems in bench/price-pipeline; the price checks make several calls at once

@@ -54,8 +54,8 @@ public final class ClassPreloader {
             Result result = preload(loader, names(loader, AotDetector.useGeneratedArtifacts()));
             // Asked for here, on this thread: the JDK's first System.getLogger looks for a LoggerFinder through every
             // jar (~50 ms), which the start's own thread should not wait for.
-            System.getLogger(ClassPreloader.class.getName()).log(System.Logger.Level.DEBUG, () -> "Preloaded " + result.loaded() + " classes in " + result.millis()
-                    + " ms (" + result.missing() + " not found)");
+            System.getLogger(ClassPreloader.class.getName()).log(System.Logger.Level.DEBUG, () -> "Preloaded "
+                    + result.loaded() + " classes in " + result.millis() + " ms (" + result.missing() + " not found)");
         }, "caravan-preload");
         thread.setDaemon(true);
         thread.start();

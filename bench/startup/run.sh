@@ -28,7 +28,7 @@
 # on one schema migrated before (Flyway only validates, as on a restart). JVM options as in the Dockerfile.
 #
 # The fakes run in a JVM of their own (BenchFakes.java) with the tests' PostgreSQL and Redis: the local ones,
-# or embedded ones when none answers, so this runs on a machine with only JDKs (and curl). Schemas bench_startup_*
+# or embedded ones when none answers, so this runs on a machine with only JDKs and bash. Schemas bench_startup_*
 # are dropped at the end. Needs a built tree or Maven Central (it runs ./mvnw package).
 #
 # Where the time goes: StartupSteps.java prints the slowest start-up steps (Spring's BufferingApplicationStartup):
@@ -61,7 +61,6 @@ VARIANTS="${BENCH_VARIANTS:-plain-17 plain-17-first plain-17-nested extracted-17
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 OUT=target/bench-startup
 mkdir -p "$OUT"
-command -v curl >/dev/null || { echo "bench/startup needs curl" >&2; exit 1; }
 
 # jdk VERSION [HOME...] -> the java binary of the first given home, else of PATH's java, else of /usr/lib/jvm/*,
 # whose java.specification.version is VERSION
@@ -135,15 +134,28 @@ cpu_ms() {
   echo $(( total * 1000 / TICK ))
 }
 
+# ready PORT -> whether /actuator/health/readiness answers UP. Bash's own /dev/tcp and read, no process per poll: a
+# curl and a sleep every 50 ms took ~30 ms of CPU per poll, a third of a core competing with the start it measured
+# (its main thread waited 0.7 s for a core; aot-25 read 3.9 s with curl, 3.1 s with this, docs/startup.md).
+ready() {
+  local resp=
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf 'GET /actuator/health/readiness HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  IFS= read -r -d '' -t 5 resp <&3 || true
+  exec 3>&-
+  [[ $resp == *'"status":"UP"'* ]]
+}
+
 # wait_ready PORT PID START_MS -> prints "ms-to-ready cpu-ms-to-ready" (or fails)
 wait_ready() {
-  local port=$1 pid=$2 start=$3
+  local port=$1 pid=$2 start=$3 nap
+  exec {nap}<> <(:) # a pipe nobody writes: read -t on it sleeps without starting a process
   for _ in $(seq 1 2400); do
-    if curl -sf "http://127.0.0.1:$port/actuator/health/readiness" 2>/dev/null | grep -q '"status":"UP"'; then
+    if ready "$port"; then
       echo "$(( $(now_ms) - start )) $(cpu_ms "$pid")"; return 0
     fi
     kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.05
+    read -r -t 0.05 -u "$nap" _ || true
   done
   return 1
 }

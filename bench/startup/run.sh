@@ -113,10 +113,11 @@ for _ in $(seq 1 600); do [ -f "$OUT/fakes.properties" ] && break; kill -0 "$FAK
 [ -f "$OUT/fakes.properties" ] || { echo "fakes did not come up; see $OUT/fakes.log" >&2; exit 1; }
 grep -h "Tests use" "$OUT/fakes.log" || true
 
+# Under Linux's ephemeral range (32768+): a port a client connection uses answers no connect but cannot be bound.
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }

@@ -141,7 +141,7 @@ cpu_ms() {
 ready() {
   local resp=
   { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-  printf 'GET /actuator/health/readiness HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  printf 'GET /actuator/health/readiness HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 || { exec 3>&-; return 1; }
   IFS= read -r -d '' -t 5 resp <&3 || true
   exec 3>&-
   [[ $resp == *'"status":"UP"'* ]]
@@ -150,6 +150,7 @@ ready() {
 # wait_ready PORT PID START_MS -> prints "ms-to-ready cpu-ms-to-ready" (or fails)
 wait_ready() {
   local port=$1 pid=$2 start=$3 nap
+  trap '' PIPE # a hub that drops a poll's connection fails that poll, not this (sub)shell
   exec {nap}<> <(:) # a pipe nobody writes: read -t on it sleeps without starting a process
   for _ in $(seq 1 2400); do
     if ready "$port"; then
